@@ -1,0 +1,50 @@
+package io.rocketcri.cri;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.cri.api.RuntimeCondition;
+import io.rocketcri.cri.api.RuntimeFeatures;
+import io.rocketcri.cri.api.RuntimeHandler;
+import io.rocketcri.cri.api.RuntimeHandlerFeatures;
+import io.rocketcri.cri.api.RuntimeStatus;
+import io.rocketcri.cri.api.StatusResponse;
+import io.rocketcri.failure.Internal;
+
+import org.springframework.stereotype.Component;
+
+/** Node conditions and effective config → StatusResponse. crictl info expects every info value to be JSON. */
+@Component
+class StatusMapper {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig) {
+		RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
+		for (var c : conditions) {
+			status.addConditions(RuntimeCondition.newBuilder()
+				.setType(c.type())
+				.setStatus(c.status())
+				.setReason(c.reason())
+				.setMessage(c.message()));
+		}
+		StatusResponse.Builder response = StatusResponse.newBuilder()
+			.setStatus(status)
+			.addRuntimeHandlers(RuntimeHandler.newBuilder()
+				.setName("runc")
+				.setFeatures(RuntimeHandlerFeatures.getDefaultInstance()))
+			.setFeatures(RuntimeFeatures.getDefaultInstance());
+		if (verboseConfig != null) {
+			try {
+				response.putInfo("config", JSON.writeValueAsString(verboseConfig));
+			}
+			catch (JsonProcessingException ex) {
+				throw new Internal("rendering effective config for Status: " + ex.getMessage(), ex);
+			}
+		}
+		return response.build();
+	}
+
+}
