@@ -12,9 +12,12 @@ import io.rocketcri.config.RocketProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.grpc.server.autoconfigure.GrpcServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.grpc.server.ServerBuilderCustomizer;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
@@ -32,6 +35,25 @@ class CriSocketConfiguration {
 
 	CriSocketConfiguration(RocketProperties properties) {
 		this.socket = properties.cri().socketPath();
+	}
+
+	/**
+	 * Binds the gRPC server to {@code rocket.cri.socket}. Operators write the socket the way
+	 * kubelet does ({@code unix:///run/...}); the gRPC starter wants a bare path. Done on the
+	 * bound properties bean so that every config source (files, flags, ROCKET_CRI_SOCKET) counts.
+	 */
+	@Bean
+	static BeanPostProcessor criSocketAddress(Environment environment) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean instanceof GrpcServerProperties grpc) {
+					String socket = environment.getProperty("rocket.cri.socket", RocketProperties.Cri.DEFAULT_SOCKET);
+					grpc.getNetty().setDomainSocketPath(new RocketProperties.Cri(socket).socketPath().toString());
+				}
+				return bean;
+			}
+		};
 	}
 
 	@Bean
