@@ -9,6 +9,7 @@ import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.failure.NotFound;
 import io.rocketcri.failure.ResourceExhausted;
 import io.rocketcri.failure.RuntimeFailure;
+import io.rocketcri.failure.Unauthenticated;
 import io.rocketcri.failure.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ class CriErrorMapping implements GrpcExceptionHandler {
 				case FailedPrecondition f -> Status.FAILED_PRECONDITION;
 				case Unavailable f -> Status.UNAVAILABLE;
 				case ResourceExhausted f -> Status.RESOURCE_EXHAUSTED;
+				case Unauthenticated f -> Status.UNAUTHENTICATED;
 				case Internal f -> Status.INTERNAL;
 			};
 			if (failure instanceof Internal) {

@@ -9,7 +9,7 @@ package io.rocketcri.failure;
  * and keep the cause.
  */
 public sealed abstract class RuntimeFailure extends RuntimeException
-		permits NotFound, AlreadyExists, InvalidArgument, FailedPrecondition, Unavailable, ResourceExhausted,
+		permits NotFound, AlreadyExists, InvalidArgument, FailedPrecondition, Unavailable, ResourceExhausted, Unauthenticated,
 		Internal {
 
 	RuntimeFailure(String message, Throwable cause) {

@@ -1,0 +1,79 @@
+package io.rocketcri.cri;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Int64Value;
+import com.google.protobuf.UInt64Value;
+import io.rocketcri.cri.api.AuthConfig;
+import io.rocketcri.cri.api.FilesystemIdentifier;
+import io.rocketcri.cri.api.FilesystemUsage;
+import io.rocketcri.cri.api.Image;
+import io.rocketcri.cri.api.ImageSpec;
+import io.rocketcri.failure.Internal;
+import io.rocketcri.image.ImageRecord;
+import io.rocketcri.image.ImageService;
+import io.rocketcri.image.registry.RegistryCredentials;
+
+import org.springframework.stereotype.Component;
+
+/** Images and credentials between their CRI messages and the image capability. Pure functions. */
+@Component
+class ImageMapper {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	Image toProto(ImageRecord image) {
+		Image.Builder b = Image.newBuilder()
+			.setId(image.id())
+			.addAllRepoTags(image.repoTags())
+			.addAllRepoDigests(image.repoDigests())
+			.setSize(image.size())
+			.setSpec(ImageSpec.newBuilder().setImage(image.id()))
+			.setPinned(image.pinned());
+		if (image.uid() != null) {
+			b.setUid(Int64Value.of(image.uid()));
+		}
+		if (image.username() != null) {
+			b.setUsername(image.username());
+		}
+		return b.build();
+	}
+
+	RegistryCredentials credentials(AuthConfig auth) {
+		if (auth == null || auth.equals(AuthConfig.getDefaultInstance())) {
+			return RegistryCredentials.NONE;
+		}
+		return new RegistryCredentials(auth.getUsername(), auth.getPassword(), auth.getAuth(), auth.getServerAddress(),
+				auth.getIdentityToken(), auth.getRegistryToken());
+	}
+
+	/** Verbose ImageStatus: crictl inspecti parses every info value as JSON. */
+	Map<String, String> verboseInfo(ImageService.ImageDetails details) {
+		try {
+			Map<String, Object> info = new LinkedHashMap<>();
+			info.put("imageSpec", JSON.readTree(details.configJson()));
+			info.put("manifest", JSON.readTree(details.manifestJson()));
+			info.put("manifestDigest", details.image().manifestDigest());
+			info.put("chainIds", details.image().chainIds());
+			info.put("pulledFrom", details.image().pulledFrom());
+			info.put("pulledAt", details.image().createdAt().toString());
+			return Map.of("info", JSON.writeValueAsString(info));
+		}
+		catch (JsonProcessingException ex) {
+			throw new Internal("rendering verbose status of image " + details.image().id() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	FilesystemUsage toProto(ImageService.FsUsage usage, long nowNanos) {
+		return FilesystemUsage.newBuilder()
+			.setTimestamp(nowNanos)
+			.setFsId(FilesystemIdentifier.newBuilder().setMountpoint(usage.mountpoint()))
+			.setUsedBytes(UInt64Value.of(usage.usedBytes()))
+			.setInodesUsed(UInt64Value.of(usage.inodesUsed()))
+			.build();
+	}
+
+}

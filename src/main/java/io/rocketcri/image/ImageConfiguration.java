@@ -1,0 +1,76 @@
+package io.rocketcri.image;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+import io.rocketcri.config.RocketProperties;
+import io.rocketcri.engine.HostOs;
+import io.rocketcri.image.content.ContentStore;
+import io.rocketcri.image.registry.DockerConfigCredentials;
+import io.rocketcri.image.registry.RegistriesConfig;
+import io.rocketcri.image.registry.RegistryClient;
+import io.rocketcri.image.snapshot.LayerUnpacker;
+import io.rocketcri.image.snapshot.SnapshotStore;
+import io.rocketcri.store.BootStep;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the image capability: registry client, content store, snapshots, store, puller. */
+@Configuration(proxyBeanMethods = false)
+class ImageConfiguration {
+
+	@Bean
+	ContentStore contentStore(RocketProperties properties) throws IOException {
+		return new ContentStore(properties.root().resolve("content"));
+	}
+
+	@Bean
+	SnapshotStore snapshotStore(RocketProperties properties, HostOs host) throws IOException {
+		return new SnapshotStore(properties.root(), host);
+	}
+
+	@Bean
+	RegistryClient registryClient(RocketProperties properties) {
+		HttpClient http = HttpClient.newBuilder()
+			.connectTimeout(Duration.ofSeconds(15))
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.executor(Executors.newVirtualThreadPerTaskExecutor())
+			.build();
+		return new RegistryClient(new ReloadingRegistriesConfig(properties.image().registriesConfig()),
+				DockerConfigCredentials.load(properties.image().authFiles()), http);
+	}
+
+	@Bean
+	LayerLeases layerLeases() {
+		return new LayerLeases();
+	}
+
+	@Bean
+	ImageService imageService(RocketProperties properties, ImageStore store, RegistryClient registry,
+			ContentStore content, SnapshotStore snapshots, HostOs host, LayerLeases leases,
+			ObjectProvider<LayerUsers> layerUsers) {
+		ImagePuller puller = new ImagePuller(registry, content, snapshots, new LayerUnpacker(host), store, leases,
+				properties.image().maxConcurrentLayerDownloads());
+		return new ImageService(store, puller, content, snapshots, leases, layerUsers);
+	}
+
+	@Bean
+	BootStep loadImages(ImageStore store, SnapshotStore snapshots) {
+		return new BootStep() {
+			@Override
+			public String name() {
+				return "load images";
+			}
+
+			@Override
+			public void run() {
+				store.load();
+			}
+		};
+	}
+
+}

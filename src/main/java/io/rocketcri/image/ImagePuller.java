@@ -1,0 +1,283 @@
+package io.rocketcri.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+import io.rocketcri.failure.FailedPrecondition;
+import io.rocketcri.failure.Internal;
+import io.rocketcri.failure.NotFound;
+import io.rocketcri.failure.ResourceExhausted;
+import io.rocketcri.failure.RuntimeFailure;
+import io.rocketcri.failure.Unauthenticated;
+import io.rocketcri.failure.Unavailable;
+import io.rocketcri.image.content.ContentStore;
+import io.rocketcri.image.content.TeeInputStream;
+import io.rocketcri.image.content.VerifyingInputStream;
+import io.rocketcri.image.reference.ImageReference;
+import io.rocketcri.image.registry.Descriptor;
+import io.rocketcri.image.registry.Manifest;
+import io.rocketcri.image.registry.Platform;
+import io.rocketcri.image.registry.PullSession;
+import io.rocketcri.image.registry.RegistryClient;
+import io.rocketcri.image.registry.RegistryCredentials;
+import io.rocketcri.image.registry.RegistryException;
+import io.rocketcri.image.snapshot.LayerUnpacker;
+import io.rocketcri.image.snapshot.SnapshotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PullImage, step by step: manifest (one request when the image is already here), platform
+ * selection, config, then the layers in parallel, each streamed once from the registry into the
+ * content store and the unpacker at the same time, verified against the descriptor digest and the
+ * config's diff id before it is committed. Nothing partial survives a failure: ingest files and
+ * half-unpacked directories are deleted, and no image record is written.
+ */
+final class ImagePuller {
+
+	private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+
+	private final RegistryClient registry;
+
+	private final ContentStore content;
+
+	private final SnapshotStore snapshots;
+
+	private final LayerUnpacker unpacker;
+
+	private final ImageStore store;
+
+	private final LayerLeases leases;
+
+	private final Semaphore downloadSlots;
+
+	private final SingleFlight<String, ImageRecord> imagePulls = new SingleFlight<>();
+
+	private final SingleFlight<String, LayerRecord> layerPulls = new SingleFlight<>();
+
+	private final ExecutorService layerThreads = Executors.newVirtualThreadPerTaskExecutor();
+
+	ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, LayerUnpacker unpacker,
+			ImageStore store, LayerLeases leases, int maxConcurrentLayerDownloads) {
+		this.registry = registry;
+		this.content = content;
+		this.snapshots = snapshots;
+		this.unpacker = unpacker;
+		this.store = store;
+		this.leases = leases;
+		this.downloadSlots = new Semaphore(Math.max(1, maxConcurrentLayerDownloads));
+	}
+
+	ImageRecord pull(ImageReference ref, RegistryCredentials credentials) {
+		return imagePulls.run(ref.familiar(), () -> pullOnce(ref, credentials));
+	}
+
+	private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials) {
+		String what = "pulling image " + ref.familiar();
+		if (ref.digest() != null) {
+			var present = store.byName(ref.repository() + "@" + ref.digest());
+			if (present.isPresent() && layersPresent(present.get())) {
+				return tag(present.get(), ref);
+			}
+		}
+		try {
+			PullSession session = registry.open(ref, credentials);
+			Manifest top = session.manifest(ref.tagOrDigest());
+			String repoDigest = ref.repository() + "@" + top.digest();
+			var present = store.byName(repoDigest);
+			if (present.isPresent() && layersPresent(present.get())) {
+				return tag(present.get(), ref);
+			}
+			Manifest image = top.isIndex() ? session.resolvePlatform(top, Platform.host()) : top;
+			if (image.config() == null) {
+				throw new FailedPrecondition(what + ": manifest " + image.digest() + " has no config");
+			}
+			byte[] configBytes = fetchSmallBlob(session, image.config());
+			ImageConfig config = ImageConfig.parse(configBytes);
+			if (config.diffIds().size() != image.layers().size()) {
+				throw new FailedPrecondition("%s: manifest %s lists %d layers but its config %d diff ids"
+					.formatted(what, image.digest(), image.layers().size(), config.diffIds().size()));
+			}
+			List<String> chainIds = chainIds(config.diffIds());
+			leases.acquire(chainIds);
+			try {
+				List<LayerRecord> layers = fetchLayers(what, session, image.layers(), config.diffIds(), chainIds);
+				content.writeBytes(image.raw());
+				List<String> blobs = new ArrayList<>(List.of(image.digest(), image.config().digest()));
+				if (top != image) {
+					content.writeBytes(top.raw());
+					blobs.add(top.digest());
+				}
+				long size = image.raw().length + image.config().size()
+						+ layers.stream().mapToLong(LayerRecord::blobSize).sum();
+				ImageRecord record = new ImageRecord(image.config().digest(), image.digest(), image.mediaType(), size,
+						config.numericUid(), config.username(), false, session.endpointUsed(), Instant.now(),
+						ref.tag() != null && ref.digest() == null ? List.of(ref.familiar()) : List.of(),
+						List.of(repoDigest), chainIds, blobs);
+				ImageRecord saved = store.save(record);
+				log.info("pulled image {} as {} from {} ({} layers, {} bytes)", ref.familiar(), saved.id(),
+						session.endpointUsed(), layers.size(), size);
+				return saved;
+			}
+			finally {
+				leases.release(chainIds);
+			}
+		}
+		catch (RegistryException ex) {
+			throw registryFailure(what, ex);
+		}
+		catch (IOException ex) {
+			throw ioFailure(what, ex);
+		}
+	}
+
+	private ImageRecord tag(ImageRecord present, ImageReference ref) {
+		if (ref.tag() == null || ref.digest() != null) {
+			return present;
+		}
+		return store.save(present.withNames(List.of(ref.familiar()), List.of()));
+	}
+
+	private boolean layersPresent(ImageRecord image) {
+		return image.chainIds().stream().allMatch(c -> store.layer(c).isPresent() && snapshots.exists(c));
+	}
+
+	private byte[] fetchSmallBlob(PullSession session, Descriptor descriptor) throws IOException {
+		if (!content.has(descriptor.digest())) {
+			try (InputStream in = session.openBlob(descriptor)) {
+				content.write(in, descriptor.digest(), descriptor.size());
+			}
+		}
+		return content.read(descriptor.digest());
+	}
+
+	static List<String> chainIds(List<String> diffIds) {
+		List<String> chain = new ArrayList<>();
+		String parent = null;
+		for (String diffId : diffIds) {
+			parent = SnapshotStore.chainId(parent, diffId);
+			chain.add(parent);
+		}
+		return chain;
+	}
+
+	private List<LayerRecord> fetchLayers(String what, PullSession session, List<Descriptor> descriptors,
+			List<String> diffIds, List<String> chainIds) throws IOException {
+		List<Future<LayerRecord>> futures = new ArrayList<>();
+		for (int i = 0; i < descriptors.size(); i++) {
+			Descriptor d = descriptors.get(i);
+			String diffId = diffIds.get(i);
+			String chainId = chainIds.get(i);
+			futures.add(layerThreads.submit(() -> layerPulls.run(chainId, () -> fetchLayer(what, session, d, diffId, chainId))));
+		}
+		List<LayerRecord> layers = new ArrayList<>();
+		RuntimeException first = null;
+		for (Future<LayerRecord> f : futures) {
+			try {
+				layers.add(f.get());
+			}
+			catch (ExecutionException ex) {
+				RuntimeException cause = ex.getCause() instanceof RuntimeException re ? re
+						: new Internal(what + ": " + ex.getCause(), ex.getCause());
+				first = first == null ? cause : first;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new Unavailable(what + ": interrupted", ex);
+			}
+		}
+		if (first != null) {
+			if (first instanceof UncheckedIOException io) {
+				throw io.getCause();
+			}
+			throw first;
+		}
+		return layers;
+	}
+
+	private LayerRecord fetchLayer(String what, PullSession session, Descriptor d, String diffId, String chainId) {
+		var known = store.layer(chainId);
+		if (known.isPresent() && snapshots.exists(chainId)) {
+			return known.get();
+		}
+		String layerWhat = what + ": layer " + d.digest();
+		try {
+			downloadSlots.acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new Unavailable(layerWhat + ": interrupted", ex);
+		}
+		Path target = null;
+		try (ContentStore.Ingest ingest = content.begin();
+				InputStream raw = session.openBlob(d);
+				VerifyingInputStream verified = new VerifyingInputStream(raw, d.digest(), d.size(), layerWhat)) {
+			target = snapshots.prepare(chainId);
+			TeeInputStream tee = new TeeInputStream(verified, ingest.stream());
+			LayerUnpacker.UnpackResult result = unpacker.unpack(tee, target);
+			tee.drain();
+			if (!verified.verified()) {
+				throw new VerifyingInputStream.DigestMismatchException(layerWhat + ": stream ended unverified");
+			}
+			if (!result.diffId().equals(diffId)) {
+				throw new VerifyingInputStream.DigestMismatchException(
+						"%s: uncompressed content is %s, the image config says %s".formatted(layerWhat, result.diffId(), diffId));
+			}
+			ingest.commit(d.digest(), d.size());
+			snapshots.commit(target, chainId);
+			target = null;
+			SnapshotStore.Usage usage = snapshots.usage(chainId);
+			LayerRecord layer = new LayerRecord(chainId, diffId, d.digest(), d.size(), usage.bytes(), usage.inodes());
+			store.saveLayer(layer);
+			return layer;
+		}
+		catch (RegistryException ex) {
+			throw registryFailure(layerWhat, ex);
+		}
+		catch (IOException ex) {
+			throw ioFailure(layerWhat, ex);
+		}
+		finally {
+			if (target != null) {
+				snapshots.discard(target);
+			}
+			downloadSlots.release();
+		}
+	}
+
+	static RuntimeFailure registryFailure(String what, RegistryException ex) {
+		String message = what + ": " + ex.getMessage();
+		if (ex.unauthorized()) {
+			return new Unauthenticated(message, ex);
+		}
+		if (ex.notFound()) {
+			return new NotFound(message, ex);
+		}
+		return new Unavailable(message, ex);
+	}
+
+	static RuntimeFailure ioFailure(String what, IOException ex) {
+		if (ex instanceof RegistryException re) {
+			return registryFailure(what, re);
+		}
+		String message = what + ": " + ex.getMessage();
+		if (ex instanceof VerifyingInputStream.DigestMismatchException) {
+			return new Unavailable(message, ex);
+		}
+		if (String.valueOf(ex.getMessage()).contains("No space left on device")) {
+			return new ResourceExhausted(message, ex);
+		}
+		return new Internal(message, ex);
+	}
+
+}

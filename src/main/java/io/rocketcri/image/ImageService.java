@@ -1,0 +1,214 @@
+package io.rocketcri.image;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.rocketcri.failure.Internal;
+import io.rocketcri.failure.InvalidArgument;
+import io.rocketcri.failure.NotFound;
+import io.rocketcri.image.content.ContentStore;
+import io.rocketcri.image.content.Digests;
+import io.rocketcri.image.reference.ImageReference;
+import io.rocketcri.image.reference.InvalidReferenceException;
+import io.rocketcri.image.registry.RegistryCredentials;
+import io.rocketcri.image.snapshot.SnapshotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * The node's images: pull, look up, list, remove, and how much disk they take. What the CRI
+ * ImageService, the console and the REST API all call.
+ */
+public class ImageService {
+
+	private static final Logger log = LoggerFactory.getLogger(ImageService.class);
+
+	private final ImageStore store;
+
+	private final ImagePuller puller;
+
+	private final ContentStore content;
+
+	private final SnapshotStore snapshots;
+
+	private final LayerLeases leases;
+
+	private final ObjectProvider<LayerUsers> layerUsers;
+
+	private final Object collectorLock = new Object();
+
+	ImageService(ImageStore store, ImagePuller puller, ContentStore content, SnapshotStore snapshots,
+			LayerLeases leases, ObjectProvider<LayerUsers> layerUsers) {
+		this.store = store;
+		this.puller = puller;
+		this.content = content;
+		this.snapshots = snapshots;
+		this.leases = leases;
+		this.layerUsers = layerUsers;
+	}
+
+	/** Pulls {@code image} (or finds it already here) and returns the stored record. */
+	public ImageRecord pull(String image, RegistryCredentials credentials) {
+		ImageReference ref = parse(image, "image.image");
+		return puller.pull(ref, credentials == null ? RegistryCredentials.NONE : credentials);
+	}
+
+	public List<ImageRecord> list(String filter) {
+		if (filter == null || filter.isBlank()) {
+			return store.all().stream().sorted(Comparator.comparing(ImageRecord::createdAt)).toList();
+		}
+		return find(filter).map(List::of).orElse(List.of());
+	}
+
+	/**
+	 * Finds an image the way an operator names it: full id, short id prefix, a tag ("busybox",
+	 * "docker.io/library/busybox:1.36") or a repo digest. Empty when no image matches, which
+	 * ImageStatus reports as "no image", not as an error.
+	 */
+	public Optional<ImageRecord> find(String nameOrId) {
+		if (nameOrId == null || nameOrId.isBlank()) {
+			throw new InvalidArgument("image.image: empty image name");
+		}
+		String text = nameOrId.strip();
+		if (Digests.isValid(text)) {
+			return store.byId(text);
+		}
+		if (text.matches("[a-f0-9]{64}")) {
+			return store.byId("sha256:" + text);
+		}
+		if (text.matches("[a-f0-9]{6,63}")) {
+			List<ImageRecord> matches = store.byIdPrefix(text);
+			if (matches.size() == 1) {
+				return Optional.of(matches.getFirst());
+			}
+		}
+		ImageReference ref;
+		try {
+			ref = ImageReference.parse(text);
+		}
+		catch (InvalidReferenceException ex) {
+			return Optional.empty();
+		}
+		if (ref.digest() != null) {
+			return store.byName(ref.repository() + "@" + ref.digest());
+		}
+		return store.byName(ref.familiar());
+	}
+
+	public ImageRecord get(String nameOrId) {
+		return find(nameOrId).orElseThrow(() -> new NotFound("image " + nameOrId + " not found"));
+	}
+
+	/** The manifest and config JSON of an image, for verbose ImageStatus and the console. */
+	public ImageDetails details(ImageRecord image) {
+		try {
+			String manifest = new String(content.read(image.manifestDigest()), StandardCharsets.UTF_8);
+			String config = new String(content.read(image.id()), StandardCharsets.UTF_8);
+			return new ImageDetails(image, manifest, config, ImageConfig.parse(config.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (IOException ex) {
+			throw new Internal("reading manifest and config of image " + image.id() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	public record ImageDetails(ImageRecord image, String manifestJson, String configJson, ImageConfig config) {
+	}
+
+	/**
+	 * Removes the image {@code nameOrId} names, with all its tags (CRI: removing one tag removes
+	 * the image), then collects layers and blobs no other image, container or running pull needs.
+	 * Removing an image that is not here succeeds: kubelet retries removals.
+	 */
+	public void remove(String nameOrId) {
+		Optional<ImageRecord> image = find(nameOrId);
+		if (image.isEmpty()) {
+			return;
+		}
+		synchronized (collectorLock) {
+			store.delete(image.get().id());
+			collect();
+		}
+		log.info("removed image {} ({})", image.get().id(), String.join(", ", image.get().names()));
+	}
+
+	/** Deletes layers and blobs nothing references. Caller holds the collector lock. */
+	private void collect() {
+		Set<String> keep = new HashSet<>(store.referencedChainIds());
+		keep.addAll(leases.held());
+		LayerUsers users = layerUsers.getIfAvailable();
+		if (users != null) {
+			keep.addAll(users.chainIdsInUse());
+		}
+		Set<String> keepBlobs = store.referencedBlobs();
+		for (LayerRecord layer : List.copyOf(store.layers())) {
+			if (keep.contains(layer.chainId())) {
+				keepBlobs.add(layer.blobDigest());
+				continue;
+			}
+			try {
+				snapshots.remove(layer.chainId());
+				store.deleteLayer(layer.chainId());
+			}
+			catch (IOException ex) {
+				log.warn("collecting layer {}: {}; will retry at the next removal", layer.chainId(), ex.getMessage());
+				keepBlobs.add(layer.blobDigest());
+			}
+		}
+		try {
+			for (String digest : content.list()) {
+				if (!keepBlobs.contains(digest)) {
+					content.delete(digest);
+				}
+			}
+		}
+		catch (IOException ex) {
+			log.warn("collecting blobs: {}; will retry at the next removal", ex.getMessage());
+		}
+	}
+
+	/**
+	 * Disk used by images: layer snapshots as measured when committed, plus stored blobs; and the
+	 * mount point of the file system they live on, for kubelet's image garbage collection.
+	 */
+	public FsUsage fsUsage() {
+		long bytes = 0;
+		long inodes = 0;
+		for (LayerRecord layer : store.layers()) {
+			bytes += layer.diskBytes();
+			inodes += layer.diskInodes();
+		}
+		try {
+			for (String digest : content.list()) {
+				bytes += content.size(digest).orElse(0L);
+				inodes++;
+			}
+		}
+		catch (IOException ex) {
+			throw new Internal("measuring the content store " + content.root() + ": " + ex.getMessage(), ex);
+		}
+		return new FsUsage(snapshots.root().toString(), bytes, inodes);
+	}
+
+	public record FsUsage(String mountpoint, long usedBytes, long inodesUsed) {
+	}
+
+	static ImageReference parse(String image, String field) {
+		if (image == null || image.isBlank()) {
+			throw new InvalidArgument(field + ": empty image reference");
+		}
+		try {
+			return ImageReference.parse(image.strip());
+		}
+		catch (InvalidReferenceException ex) {
+			throw new InvalidArgument(field + ": invalid image reference \"" + image + "\": " + ex.getMessage());
+		}
+	}
+
+}
