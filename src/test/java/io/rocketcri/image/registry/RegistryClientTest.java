@@ -208,6 +208,30 @@ class RegistryClientTest {
 	}
 
 	@Test
+	void criCredentialsForTheRegistryAreNeverSentToAMirrorOnAnotherHost() throws IOException {
+		FakeRegistry mirror = start(FakeRegistry.Auth.BASIC);
+		FakeRegistry origin = start(FakeRegistry.Auth.BASIC);
+		mirror.pushImage("pause", "3.10");
+		FakeRegistry.TestImage image = origin.pushImage("pause", "3.10");
+		RegistriesConfig config = RegistriesConfig.parse("""
+				[[registry]]
+				prefix = "registry.k8s.io"
+				location = "%s"
+				insecure = true
+				[[registry.mirror]]
+				location = "%s"
+				insecure = true
+				""".formatted(origin.host(), mirror.host()), "test");
+		RegistryCredentials cri = new RegistryCredentials("alice", "secret", null, "registry.k8s.io", null, null);
+		PullSession session = client(config, DockerConfigCredentials.none())
+			.open(ImageReference.parse("registry.k8s.io/pause:3.10"), cri);
+		assertThat(session.manifest("3.10").digest()).isEqualTo(image.indexDigest());
+		assertThat(session.endpointUsed()).isEqualTo(origin.host());
+		assertThat(mirror.authorizations("/v2/")).containsOnlyNulls();
+		assertThat(origin.authorizations("/v2/")).last().isEqualTo(FakeRegistry.basic("alice", "secret"));
+	}
+
+	@Test
 	void identityTokenIsExchangedWithARefreshTokenGrant() throws IOException {
 		FakeRegistry registry = start(FakeRegistry.Auth.BEARER);
 		FakeRegistry.TestImage image = registry.pushImage("busybox", "1.36");
