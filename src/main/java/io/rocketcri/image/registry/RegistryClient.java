@@ -1,0 +1,74 @@
+package io.rocketcri.image.registry;
+
+import io.rocketcri.image.reference.ImageReference;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The OCI distribution client: opens {@link PullSession}s that fetch manifests and blobs from
+ * mirrors and registries as registries.conf says, authenticating with CRI or config.json
+ * credentials. Plain java.net.http, no Spring, so it can be tested against a fake registry.
+ *
+ * <p>
+ * Thread-safe. Holds the token cache, so one instance should serve the whole runtime: it is what
+ * makes pulling an image that is already present cost a single manifest request.
+ */
+public final class RegistryClient {
+
+	/** How long to wait for a registry to start answering a request (not for a blob to finish). */
+	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+	private final RegistriesConfig config;
+
+	private final DockerConfigCredentials dockerConfig;
+
+	private final HttpClient http;
+
+	private final Duration timeout;
+
+	private final TokenCache tokens;
+
+	/**
+	 * @param http must not follow redirects itself ({@link HttpClient.Redirect#NEVER}, the default):
+	 * the client follows them so that it can keep {@code Authorization} from other hosts. See
+	 * {@link #newHttpClient()}.
+	 */
+	public RegistryClient(RegistriesConfig config, DockerConfigCredentials dockerConfig, HttpClient http) {
+		this(config, dockerConfig, http, Clock.systemUTC(), DEFAULT_TIMEOUT);
+	}
+
+	RegistryClient(RegistriesConfig config, DockerConfigCredentials dockerConfig, HttpClient http, Clock clock,
+			Duration timeout) {
+		this.config = Objects.requireNonNull(config, "config");
+		this.dockerConfig = Objects.requireNonNull(dockerConfig, "dockerConfig");
+		this.http = Objects.requireNonNull(http, "http");
+		if (http.followRedirects() != HttpClient.Redirect.NEVER) {
+			throw new IllegalArgumentException("the registry client follows redirects itself, so that Authorization "
+					+ "never reaches another host; pass an HttpClient with Redirect.NEVER");
+		}
+		this.timeout = timeout;
+		this.tokens = new TokenCache(clock);
+	}
+
+	/** An HttpClient suited to registries: no automatic redirects, a connect timeout. */
+	public static HttpClient newHttpClient() {
+		return HttpClient.newBuilder()
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(Duration.ofSeconds(15))
+			.build();
+	}
+
+	/**
+	 * Opens a pull session for one reference: picks the endpoints (mirrors in order, then the
+	 * registry itself) from registries.conf. No network traffic yet.
+	 * @param credentials from the CRI request; {@link RegistryCredentials#NONE} to use config.json
+	 */
+	public PullSession open(ImageReference ref, RegistryCredentials credentials) {
+		return new RegistryPullSession(this.http, this.timeout, this.tokens, this.dockerConfig, ref,
+				this.config.endpointsFor(ref), credentials, this.config.source());
+	}
+
+}
