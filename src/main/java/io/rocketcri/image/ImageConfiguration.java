@@ -1,9 +1,6 @@
 package io.rocketcri.image;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.time.Duration;
-import java.util.concurrent.Executors;
 
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.HostOs;
@@ -35,13 +32,8 @@ class ImageConfiguration {
 
 	@Bean
 	RegistryClient registryClient(RocketProperties properties) {
-		HttpClient http = HttpClient.newBuilder()
-			.connectTimeout(Duration.ofSeconds(15))
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(Executors.newVirtualThreadPerTaskExecutor())
-			.build();
 		return new RegistryClient(new ReloadingRegistriesConfig(properties.image().registriesConfig()),
-				DockerConfigCredentials.load(properties.image().authFiles()), http);
+				DockerConfigCredentials.load(properties.image().authFiles()), RegistryClient.newHttpClient());
 	}
 
 	@Bean

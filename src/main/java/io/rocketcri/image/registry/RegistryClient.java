@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The OCI distribution client: opens {@link PullSession}s that fetch manifests and blobs from
@@ -21,7 +22,8 @@ public final class RegistryClient {
 	/** How long to wait for a registry to start answering a request (not for a blob to finish). */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-	private final RegistriesConfig config;
+	/** Asked on every pull, so that an edited registries.conf applies without a restart. */
+	private final Supplier<RegistriesConfig> config;
 
 	private final DockerConfigCredentials dockerConfig;
 
@@ -37,11 +39,22 @@ public final class RegistryClient {
 	 * {@link #newHttpClient()}.
 	 */
 	public RegistryClient(RegistriesConfig config, DockerConfigCredentials dockerConfig, HttpClient http) {
+		this(() -> config, dockerConfig, http, Clock.systemUTC(), DEFAULT_TIMEOUT);
+		Objects.requireNonNull(config, "config");
+	}
+
+	/** As above, with the registries.conf asked anew for each pull. */
+	public RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig, HttpClient http) {
 		this(config, dockerConfig, http, Clock.systemUTC(), DEFAULT_TIMEOUT);
 	}
 
 	RegistryClient(RegistriesConfig config, DockerConfigCredentials dockerConfig, HttpClient http, Clock clock,
 			Duration timeout) {
+		this(() -> config, dockerConfig, http, clock, timeout);
+	}
+
+	private RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig, HttpClient http,
+			Clock clock, Duration timeout) {
 		this.config = Objects.requireNonNull(config, "config");
 		this.dockerConfig = Objects.requireNonNull(dockerConfig, "dockerConfig");
 		this.http = Objects.requireNonNull(http, "http");
@@ -67,8 +80,9 @@ public final class RegistryClient {
 	 * @param credentials from the CRI request; {@link RegistryCredentials#NONE} to use config.json
 	 */
 	public PullSession open(ImageReference ref, RegistryCredentials credentials) {
+		RegistriesConfig current = this.config.get();
 		return new RegistryPullSession(this.http, this.timeout, this.tokens, this.dockerConfig, ref,
-				this.config.endpointsFor(ref), credentials, this.config.source());
+				current.endpointsFor(ref), credentials, current.source());
 	}
 
 }
