@@ -101,6 +101,24 @@ final class TestLayer {
 	 * applies to the next member. commons-compress can only write PAX values from Strings.
 	 */
 	TestLayer rawPax(Map<String, byte[]> records) {
+		return rawPax(TarConstants.LF_PAX_EXTENDED_HEADER_LC, records);
+	}
+
+	/** A global PAX header ({@code 'g'}): its records apply to every later member. */
+	TestLayer globalPax(String key, String value) {
+		TarArchiveEntry global = new TarArchiveEntry("GlobalHead", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER);
+		global.addPaxHeader(key, value);
+		try {
+			// written whole by putArchiveEntry; there is no entry to close afterwards
+			this.tar.putArchiveEntry(global);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return this;
+	}
+
+	private TestLayer rawPax(byte type, Map<String, byte[]> records) {
 		ByteArrayOutputStream pax = new ByteArrayOutputStream();
 		for (Map.Entry<String, byte[]> record : records.entrySet()) {
 			byte[] body = (" " + record.getKey() + "=").getBytes(StandardCharsets.UTF_8);
@@ -115,7 +133,7 @@ final class TestLayer {
 			pax.writeBytes(record.getValue());
 			pax.write('\n');
 		}
-		TarArchiveEntry header = new TarArchiveEntry("PaxHeaders/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+		TarArchiveEntry header = new TarArchiveEntry("PaxHeaders/x", type);
 		header.setSize(pax.size());
 		return put(header, pax.toByteArray(), (e) -> {
 		});
