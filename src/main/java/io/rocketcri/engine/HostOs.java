@@ -1,0 +1,118 @@
+package io.rocketcri.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The few file-system system calls that the JDK does not offer, or offers only while following
+ * symbolic links. Everything above {@code engine/} reaches the kernel through this interface, so
+ * that image, snapshot and container code can be unit-tested against a fake.
+ *
+ * <p>Contract shared by every implementation:
+ * <ul>
+ * <li>Methods whose name starts with {@code l} (and {@link #utimensNoFollow}) act on a symbolic
+ * link itself, never on what it points to.</li>
+ * <li>Failures are {@link IOException}s whose message names the call, the path and the kernel's
+ * reason, e.g. {@code "mknod /x/y: Operation not permitted (errno 1)"}.</li>
+ * <li>Implementations are stateless and safe to call from any thread, including virtual threads.</li>
+ * </ul>
+ */
+public interface HostOs {
+
+	/** File type bits of {@code st_mode} for a character device. */
+	int S_IFCHR = 0020000;
+
+	/** File type bits of {@code st_mode} for a block device. */
+	int S_IFBLK = 0060000;
+
+	/** File type bits of {@code st_mode} for a FIFO (named pipe). */
+	int S_IFIFO = 0010000;
+
+	/** {@link #unmount} flag: detach now, finish the unmount once the mount is no longer busy. */
+	int MNT_DETACH = 2;
+
+	/** {@link #mount} flag: mount read-only. */
+	long MS_RDONLY = 1L;
+
+	/** {@link #mount} flag: do not honour set-user-ID and set-group-ID bits. */
+	long MS_NOSUID = 2L;
+
+	/** {@link #mount} flag: do not allow access to device nodes. */
+	long MS_NODEV = 4L;
+
+	/** {@link #mount} flag: create a bind mount. */
+	long MS_BIND = 4096L;
+
+	/** {@link #mount} flag: with {@link #MS_BIND}, bind the whole subtree. */
+	long MS_REC = 16384L;
+
+	/**
+	 * Creates a device node or FIFO at {@code path}. Fails if anything (even a dangling symlink)
+	 * exists there already.
+	 * @param mode file type ({@link #S_IFCHR}, {@link #S_IFBLK} or {@link #S_IFIFO}) or'ed with the
+	 * permission bits; the process umask applies to the permission bits
+	 * @param major device major number (ignored for FIFOs)
+	 * @param minor device minor number (ignored for FIFOs)
+	 */
+	void mknod(Path path, int mode, long major, long minor) throws IOException;
+
+	/**
+	 * Creates a symbolic link at {@code link} whose target is exactly the bytes of {@code target}
+	 * (UTF-8), without the normalisation {@link Path} applies (a trailing slash or {@code //} is kept).
+	 */
+	void symlink(String target, Path link) throws IOException;
+
+	/**
+	 * Sets extended attribute {@code name} (e.g. {@code "security.capability"},
+	 * {@code "trusted.overlay.opaque"}) on {@code path}, creating or replacing it. Acts on a
+	 * symbolic link itself.
+	 */
+	void lsetxattr(Path path, String name, byte[] value) throws IOException;
+
+	/**
+	 * Returns the value of extended attribute {@code name} of {@code path} (a symbolic link
+	 * itself), or {@code null} if the file has no such attribute.
+	 */
+	byte[] lgetxattr(Path path, String name) throws IOException;
+
+	/**
+	 * Lists the names of the extended attributes of {@code path} (a symbolic link itself) that the
+	 * caller may see; trusted.* names are listed only to a privileged caller.
+	 */
+	List<String> llistxattr(Path path) throws IOException;
+
+	/**
+	 * Sets the numeric owner and group of {@code path}, acting on a symbolic link itself. Note the
+	 * kernel clears set-user-ID/set-group-ID bits and {@code security.capability} on chown: set
+	 * those afterwards.
+	 * @param uid new owner, or -1 to leave it unchanged
+	 * @param gid new group, or -1 to leave it unchanged
+	 */
+	void lchown(Path path, int uid, int gid) throws IOException;
+
+	/**
+	 * Sets the modification and access time of {@code path} (a symbolic link itself) to
+	 * {@code mtimeEpochNanos} nanoseconds since the epoch.
+	 */
+	void utimensNoFollow(Path path, long mtimeEpochNanos) throws IOException;
+
+	/** Reports size and free space of the file system that holds {@code path}. */
+	FsUsage statvfs(Path path) throws IOException;
+
+	/**
+	 * Mounts {@code source} on {@code target}, as mount(2).
+	 * @param fstype file system type, e.g. {@code "overlay"}; null for bind mounts and remounts
+	 * @param flags {@code MS_*} flags
+	 * @param data file-system specific options, e.g. {@code "lowerdir=…,upperdir=…,workdir=…"};
+	 * may be null
+	 */
+	void mount(String source, Path target, String fstype, long flags, String data) throws IOException;
+
+	/**
+	 * Unmounts the file system mounted on {@code target}, as umount2(2).
+	 * @param flags 0 or {@link #MNT_DETACH}
+	 */
+	void unmount(Path target, int flags) throws IOException;
+
+}

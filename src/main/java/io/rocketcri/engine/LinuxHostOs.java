@@ -1,0 +1,321 @@
+package io.rocketcri.engine;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@link HostOs} on 64-bit Linux with glibc (2.33 or later, which exports {@code mknod} as a real
+ * symbol), calling libc through the FFM API.
+ *
+ * <p>Thread safety: the method handles are immutable static finals and every call allocates its
+ * native memory (C strings, errno capture, result buffers) in its own confined {@link Arena}, so
+ * an instance may be shared by any number of threads. A downcall pins a virtual thread to its
+ * carrier for the duration of the system call; all of these return quickly except a mount that
+ * waits on its file system.
+ *
+ * <p>Paths are passed to the kernel as UTF-8, the encoding the JDK uses for file names when
+ * {@code sun.jnu.encoding} is UTF-8 (a UTF-8 locale), so both see the same bytes.
+ */
+public final class LinuxHostOs implements HostOs {
+
+	private static final Linker LINKER = Linker.nativeLinker();
+
+	private static final SymbolLookup LIBC = LINKER.defaultLookup();
+
+	private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+
+	private static final VarHandle ERRNO = CAPTURE_LAYOUT
+		.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+	/** {@code AT_FDCWD}: resolve relative paths against the working directory. */
+	private static final int AT_FDCWD = -100;
+
+	/** {@code AT_SYMLINK_NOFOLLOW} for utimensat. */
+	private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+	/** struct statvfs on LP64 glibc: eleven 8-byte fields then int __f_spare[6]. */
+	private static final long STATVFS_SIZE = 112;
+
+	private static final MethodHandle MKNOD = capturing("mknod",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+
+	private static final MethodHandle SYMLINK = capturing("symlink",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+	private static final MethodHandle LSETXATTR = capturing("lsetxattr",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+
+	private static final MethodHandle LGETXATTR = capturing("lgetxattr",
+			FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+
+	private static final MethodHandle LLISTXATTR = capturing("llistxattr",
+			FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+
+	private static final MethodHandle LCHOWN = capturing("lchown",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+	private static final MethodHandle UTIMENSAT = capturing("utimensat",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+
+	private static final MethodHandle STATVFS = capturing("statvfs",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+	private static final MethodHandle MOUNT = capturing("mount",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+
+	private static final MethodHandle UMOUNT2 = capturing("umount2",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+	/** glibc 2.32+: the message for an errno, thread-safe and locale-independent; may be absent. */
+	private static final MethodHandle STRERRORDESC_NP = LIBC.find("strerrordesc_np")
+		.map((symbol) -> LINKER.downcallHandle(symbol, FunctionDescriptor.of(ADDRESS, JAVA_INT)))
+		.orElse(null);
+
+	public LinuxHostOs() {
+		if (ADDRESS.byteSize() != 8 || !System.getProperty("os.name", "").startsWith("Linux")) {
+			throw new UnsupportedOperationException("LinuxHostOs needs 64-bit Linux");
+		}
+	}
+
+	@Override
+	public void mknod(Path path, int mode, long major, long minor) throws IOException {
+		call((arena, state) -> {
+			int rc = (int) MKNOD.invokeExact(state, cString(arena, path), mode, makedev(major, minor));
+			check(rc, state, "mknod", path);
+			return null;
+		});
+	}
+
+	@Override
+	public void symlink(String target, Path link) throws IOException {
+		call((arena, state) -> {
+			int rc = (int) SYMLINK.invokeExact(state, arena.allocateFrom(target), cString(arena, link));
+			check(rc, state, "symlink", link);
+			return null;
+		});
+	}
+
+	@Override
+	public void lsetxattr(Path path, String name, byte[] value) throws IOException {
+		call((arena, state) -> {
+			MemorySegment buffer = arena.allocate(Math.max(1, value.length));
+			MemorySegment.copy(value, 0, buffer, JAVA_BYTE, 0, value.length);
+			int rc = (int) LSETXATTR.invokeExact(state, cString(arena, path), arena.allocateFrom(name), buffer,
+					(long) value.length, 0);
+			check(rc, state, "lsetxattr " + name, path);
+			return null;
+		});
+	}
+
+	@Override
+	public byte[] lgetxattr(Path path, String name) throws IOException {
+		return call((arena, state) -> {
+			MemorySegment cPath = cString(arena, path);
+			MemorySegment cName = arena.allocateFrom(name);
+			// Ask for the size, then read; the value may grow in between (ERANGE): ask again.
+			for (int attempt = 0;; attempt++) {
+				long size = (long) LGETXATTR.invokeExact(state, cPath, cName, MemorySegment.NULL, 0L);
+				if (size < 0 && errno(state) == HostOsException.ENODATA) {
+					return null;
+				}
+				check(size, state, "lgetxattr " + name, path);
+				MemorySegment buffer = arena.allocate(Math.max(1, size));
+				long read = (long) LGETXATTR.invokeExact(state, cPath, cName, buffer, size);
+				if (read < 0 && errno(state) == HostOsException.ERANGE && attempt < 5) {
+					continue;
+				}
+				if (read < 0 && errno(state) == HostOsException.ENODATA) {
+					return null;
+				}
+				check(read, state, "lgetxattr " + name, path);
+				return buffer.asSlice(0, read).toArray(JAVA_BYTE);
+			}
+		});
+	}
+
+	@Override
+	public List<String> llistxattr(Path path) throws IOException {
+		return call((arena, state) -> {
+			MemorySegment cPath = cString(arena, path);
+			for (int attempt = 0;; attempt++) {
+				long size = (long) LLISTXATTR.invokeExact(state, cPath, MemorySegment.NULL, 0L);
+				check(size, state, "llistxattr", path);
+				if (size == 0) {
+					return List.of();
+				}
+				MemorySegment buffer = arena.allocate(size);
+				long read = (long) LLISTXATTR.invokeExact(state, cPath, buffer, size);
+				if (read < 0 && errno(state) == HostOsException.ERANGE && attempt < 5) {
+					continue;
+				}
+				check(read, state, "llistxattr", path);
+				return splitNames(buffer.asSlice(0, read).toArray(JAVA_BYTE));
+			}
+		});
+	}
+
+	@Override
+	public void lchown(Path path, int uid, int gid) throws IOException {
+		call((arena, state) -> {
+			int rc = (int) LCHOWN.invokeExact(state, cString(arena, path), uid, gid);
+			check(rc, state, "lchown", path);
+			return null;
+		});
+	}
+
+	@Override
+	public void utimensNoFollow(Path path, long mtimeEpochNanos) throws IOException {
+		call((arena, state) -> {
+			// struct timespec times[2] = { atime, mtime }: two { long tv_sec; long tv_nsec; }.
+			long seconds = Math.floorDiv(mtimeEpochNanos, 1_000_000_000L);
+			long nanos = Math.floorMod(mtimeEpochNanos, 1_000_000_000L);
+			MemorySegment times = arena.allocate(JAVA_LONG, 4);
+			times.setAtIndex(JAVA_LONG, 0, seconds);
+			times.setAtIndex(JAVA_LONG, 1, nanos);
+			times.setAtIndex(JAVA_LONG, 2, seconds);
+			times.setAtIndex(JAVA_LONG, 3, nanos);
+			int rc = (int) UTIMENSAT.invokeExact(state, AT_FDCWD, cString(arena, path), times,
+					AT_SYMLINK_NOFOLLOW);
+			check(rc, state, "utimensat", path);
+			return null;
+		});
+	}
+
+	@Override
+	public FsUsage statvfs(Path path) throws IOException {
+		return call((arena, state) -> {
+			MemorySegment buf = arena.allocate(STATVFS_SIZE, 8);
+			int rc = (int) STATVFS.invokeExact(state, cString(arena, path), buf);
+			check(rc, state, "statvfs", path);
+			long frsize = buf.get(JAVA_LONG, 8);
+			long blocks = buf.get(JAVA_LONG, 16);
+			long bavail = buf.get(JAVA_LONG, 32);
+			long files = buf.get(JAVA_LONG, 40);
+			long favail = buf.get(JAVA_LONG, 56);
+			long fsid = buf.get(JAVA_LONG, 64);
+			return new FsUsage(blocks * frsize, bavail * frsize, files, favail, fsid);
+		});
+	}
+
+	@Override
+	public void mount(String source, Path target, String fstype, long flags, String data) throws IOException {
+		call((arena, state) -> {
+			int rc = (int) MOUNT.invokeExact(state, optional(arena, source), cString(arena, target),
+					optional(arena, fstype), flags, optional(arena, data));
+			check(rc, state, "mount " + (fstype != null ? fstype + " " : "") + source + " on", target);
+			return null;
+		});
+	}
+
+	@Override
+	public void unmount(Path target, int flags) throws IOException {
+		call((arena, state) -> {
+			int rc = (int) UMOUNT2.invokeExact(state, cString(arena, target), flags);
+			check(rc, state, "umount2", target);
+			return null;
+		});
+	}
+
+	/**
+	 * glibc's {@code makedev} is an inline function, so there is no symbol to call: the same bit
+	 * layout, 12+20 bits of major and 8+24 bits of minor interleaved into a 64-bit dev_t.
+	 */
+	static long makedev(long major, long minor) {
+		return ((major & 0x00000fffL) << 8) | ((major & 0xfffff000L) << 32) | (minor & 0x000000ffL)
+				| ((minor & 0xffffff00L) << 12);
+	}
+
+	static List<String> splitNames(byte[] list) {
+		List<String> names = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i < list.length; i++) {
+			if (list[i] == 0) {
+				if (i > start) {
+					names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
+				}
+				start = i + 1;
+			}
+		}
+		return List.copyOf(names);
+	}
+
+	/** One native call: gets a confined arena for its memory and the errno capture segment. */
+	@FunctionalInterface
+	private interface NativeCall<T> {
+
+		T invoke(Arena arena, MemorySegment errnoState) throws Throwable;
+
+	}
+
+	private static <T> T call(NativeCall<T> call) throws IOException {
+		try (Arena arena = Arena.ofConfined()) {
+			return call.invoke(arena, arena.allocate(CAPTURE_LAYOUT));
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			// invokeExact declares Throwable; a libc function throws nothing checked.
+			throw new IllegalStateException("native call failed unexpectedly", ex);
+		}
+	}
+
+	private static MethodHandle capturing(String name, FunctionDescriptor descriptor) {
+		MemorySegment symbol = LIBC.find(name)
+			.orElseThrow(() -> new UnsupportedOperationException("libc has no symbol " + name));
+		return LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"));
+	}
+
+	private static MemorySegment cString(Arena arena, Path path) {
+		return arena.allocateFrom(path.toString());
+	}
+
+	private static MemorySegment optional(Arena arena, String value) {
+		return value != null ? arena.allocateFrom(value) : MemorySegment.NULL;
+	}
+
+	private static int errno(MemorySegment state) {
+		return (int) ERRNO.get(state, 0L);
+	}
+
+	private static void check(long rc, MemorySegment state, String call, Path path) throws HostOsException {
+		if (rc < 0) {
+			int errno = errno(state);
+			throw new HostOsException(call, path, errno, describe(errno));
+		}
+	}
+
+	static String describe(int errno) {
+		if (STRERRORDESC_NP != null) {
+			try {
+				MemorySegment text = (MemorySegment) STRERRORDESC_NP.invokeExact(errno);
+				if (!text.equals(MemorySegment.NULL)) {
+					return text.reinterpret(1024).getString(0);
+				}
+			}
+			catch (Throwable ex) {
+				// fall through to the bare number
+			}
+		}
+		return "error";
+	}
+
+}
