@@ -5,13 +5,13 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Int64Value;
-import com.google.protobuf.UInt64Value;
 import io.rocketcri.cri.api.AuthConfig;
 import io.rocketcri.cri.api.FilesystemIdentifier;
 import io.rocketcri.cri.api.FilesystemUsage;
 import io.rocketcri.cri.api.Image;
 import io.rocketcri.cri.api.ImageSpec;
+import io.rocketcri.cri.api.Int64Value;
+import io.rocketcri.cri.api.UInt64Value;
 import io.rocketcri.failure.Internal;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
@@ -34,7 +34,7 @@ class ImageMapper {
 			.setSpec(ImageSpec.newBuilder().setImage(image.id()))
 			.setPinned(image.pinned());
 		if (image.uid() != null) {
-			b.setUid(Int64Value.of(image.uid()));
+			b.setUid(Int64Value.newBuilder().setValue(image.uid()));
 		}
 		if (image.username() != null) {
 			b.setUsername(image.username());
@@ -71,8 +71,8 @@ class ImageMapper {
 		return FilesystemUsage.newBuilder()
 			.setTimestamp(nowNanos)
 			.setFsId(FilesystemIdentifier.newBuilder().setMountpoint(usage.mountpoint()))
-			.setUsedBytes(UInt64Value.of(usage.usedBytes()))
-			.setInodesUsed(UInt64Value.of(usage.inodesUsed()))
+			.setUsedBytes(UInt64Value.newBuilder().setValue(usage.usedBytes()))
+			.setInodesUsed(UInt64Value.newBuilder().setValue(usage.inodesUsed()))
 			.build();
 	}
 

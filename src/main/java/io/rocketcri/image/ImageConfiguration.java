@@ -26,8 +26,8 @@ class ImageConfiguration {
 	}
 
 	@Bean
-	SnapshotStore snapshotStore(RocketProperties properties, HostOs host) throws IOException {
-		return new SnapshotStore(properties.root(), host);
+	SnapshotStore snapshotStore(RocketProperties properties) {
+		return new SnapshotStore(properties.root());
 	}
 
 	@Bean
@@ -60,6 +60,12 @@ class ImageConfiguration {
 
 			@Override
 			public void run() {
+				try {
+					snapshots.removeLeftovers();
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException("removing half-unpacked layers under " + snapshots.root() + ": " + ex.getMessage(), ex);
+				}
 				store.load();
 			}
 		};

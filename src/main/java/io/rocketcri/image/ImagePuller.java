@@ -33,6 +33,7 @@ import io.rocketcri.image.registry.RegistryCredentials;
 import io.rocketcri.image.registry.RegistryException;
 import io.rocketcri.image.snapshot.LayerUnpacker;
 import io.rocketcri.image.snapshot.SnapshotStore;
+import io.rocketcri.image.snapshot.UnpackResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,7 +225,7 @@ final class ImagePuller {
 				VerifyingInputStream verified = new VerifyingInputStream(raw, d.digest(), d.size(), layerWhat)) {
 			target = snapshots.prepare(chainId);
 			TeeInputStream tee = new TeeInputStream(verified, ingest.stream());
-			LayerUnpacker.UnpackResult result = unpacker.unpack(tee, target);
+			UnpackResult result = unpacker.unpack(tee, target);
 			tee.drain();
 			if (!verified.verified()) {
 				throw new VerifyingInputStream.DigestMismatchException(layerWhat + ": stream ended unverified");
@@ -249,7 +250,12 @@ final class ImagePuller {
 		}
 		finally {
 			if (target != null) {
-				snapshots.discard(target);
+				try {
+					snapshots.abort(target);
+				}
+				catch (IOException ex) {
+					log.warn("{}: removing the half-unpacked layer {}: {}", layerWhat, target, ex.getMessage());
+				}
 			}
 			downloadSlots.release();
 		}

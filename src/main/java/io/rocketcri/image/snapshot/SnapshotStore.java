@@ -159,25 +159,43 @@ public final class SnapshotStore {
 		NoFollowFiles.deleteRecursively(doomed);
 	}
 
+	/** What a snapshot takes on disk: bytes of regular files and inodes (each inode once). */
+	public record Usage(long bytes, long inodes) {
+	}
+
 	/**
-	 * Bytes of regular files in the snapshot, each inode counted once however many hard links it
-	 * has. Symbolic links are not followed.
+	 * Bytes of regular files in the snapshot and the inodes it uses, each inode counted once however
+	 * many hard links it has. Symbolic links are not followed.
 	 */
-	public long diskUsage(String chainId) throws IOException {
+	public Usage usage(String chainId) throws IOException {
 		Set<Object> seen = new HashSet<>();
-		long[] total = { 0 };
+		long[] total = { 0, 0 };
 		Files.walkFileTree(path(chainId), new SimpleFileVisitor<>() {
 
 			@Override
+			public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+				total[1]++;
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
 			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-				if (attributes.isRegularFile() && (attributes.fileKey() == null || seen.add(attributes.fileKey()))) {
-					total[0] += attributes.size();
+				if (attributes.fileKey() == null || seen.add(attributes.fileKey())) {
+					total[1]++;
+					if (attributes.isRegularFile()) {
+						total[0] += attributes.size();
+					}
 				}
 				return FileVisitResult.CONTINUE;
 			}
 
 		});
-		return total[0];
+		return new Usage(total[0], total[1]);
+	}
+
+	/** Bytes of regular files in the snapshot; see {@link #usage}. */
+	public long diskUsage(String chainId) throws IOException {
+		return usage(chainId).bytes();
 	}
 
 	/** Deletes ingest- and removing- directories a crash left behind. Call before any pull starts. */
@@ -193,6 +211,11 @@ public final class SnapshotStore {
 				}
 			}
 		}
+	}
+
+	/** The directory every snapshot lives in, on the file system that ImageFsInfo reports. */
+	public Path root() {
+		return this.snapshots;
 	}
 
 	private Path directory(String chainId) {
