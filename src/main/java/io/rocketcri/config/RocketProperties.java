@@ -73,6 +73,11 @@ public record RocketProperties(Cri cri, @DefaultValue("/var/lib/rocket-cri") Pat
 		}
 	}
 
+	/** Where Localhost seccomp profiles are looked up (kubelet's seccomp root). */
+	public Path seccompProfileRoot() {
+		return Path.of("/var/lib/kubelet/seccomp");
+	}
+
 	/** Where the H2 database lives. */
 	public Path databaseDir() {
 		return root.resolve("db");

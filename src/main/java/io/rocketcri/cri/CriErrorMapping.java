@@ -3,6 +3,7 @@ package io.rocketcri.cri;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.rocketcri.failure.AlreadyExists;
+import io.rocketcri.failure.DeadlineExceeded;
 import io.rocketcri.failure.FailedPrecondition;
 import io.rocketcri.failure.Internal;
 import io.rocketcri.failure.InvalidArgument;
@@ -49,6 +50,7 @@ class CriErrorMapping implements GrpcExceptionHandler {
 				case Unavailable f -> Status.UNAVAILABLE;
 				case ResourceExhausted f -> Status.RESOURCE_EXHAUSTED;
 				case Unauthenticated f -> Status.UNAUTHENTICATED;
+				case DeadlineExceeded f -> Status.DEADLINE_EXCEEDED;
 				case Internal f -> Status.INTERNAL;
 			};
 			if (failure instanceof Internal) {

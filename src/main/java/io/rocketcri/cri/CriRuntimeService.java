@@ -1,6 +1,16 @@
 package io.rocketcri.cri;
 
+import java.time.Duration;
+
+import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import io.rocketcri.container.Container;
+import io.rocketcri.container.ContainerService;
+import io.rocketcri.cri.api.*;
+import io.rocketcri.failure.DeadlineExceeded;
+import io.rocketcri.image.ImageService;
+import io.rocketcri.pod.PodSandbox;
+import io.rocketcri.pod.PodSandboxService;
 import io.rocketcri.cri.api.CgroupDriver;
 import io.rocketcri.cri.api.LinuxRuntimeConfiguration;
 import io.rocketcri.cri.api.RuntimeConfigRequest;
@@ -31,9 +41,157 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final StatusMapper statusMapper;
 
-	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper) {
+	private final PodSandboxService pods;
+
+	private final ContainerService containers;
+
+	private final ImageService images;
+
+	private final PodMapper podMapper;
+
+	private final ContainerMapper containerMapper;
+
+	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
+			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper) {
 		this.node = node;
 		this.statusMapper = statusMapper;
+		this.pods = pods;
+		this.containers = containers;
+		this.images = images;
+		this.podMapper = podMapper;
+		this.containerMapper = containerMapper;
+	}
+
+	@Override
+	public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> response) {
+		Calls.reply(response, () -> RunPodSandboxResponse.newBuilder()
+			.setPodSandboxId(pods.run(request.getConfig(), request.getRuntimeHandler()))
+			.build());
+	}
+
+	@Override
+	public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> response) {
+		Calls.reply(response, () -> {
+			pods.stop(request.getPodSandboxId());
+			return StopPodSandboxResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> response) {
+		Calls.reply(response, () -> {
+			pods.remove(request.getPodSandboxId());
+			return RemovePodSandboxResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> response) {
+		Calls.reply(response, () -> {
+			PodSandbox pod = pods.get(request.getPodSandboxId());
+			PodSandboxStatusResponse.Builder b = PodSandboxStatusResponse.newBuilder()
+				.setStatus(podMapper.toStatus(pod))
+				.setTimestamp(ContainerService.nowNanos());
+			if (request.getVerbose()) {
+				b.putAllInfo(podMapper.verboseInfo(pod, pods.resources(pod)));
+			}
+			return b.build();
+		});
+	}
+
+	@Override
+	public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
+		Calls.reply(response, () -> ListPodSandboxResponse.newBuilder()
+			.addAllItems(pods.list(podMapper.filter(request.getFilter())).stream().map(podMapper::toListItem).toList())
+			.build());
+	}
+
+	@Override
+	public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> response) {
+		Calls.reply(response, () -> CreateContainerResponse.newBuilder()
+			.setContainerId(containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig()))
+			.build());
+	}
+
+	@Override
+	public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> response) {
+		Calls.reply(response, () -> {
+			containers.start(request.getContainerId());
+			return StartContainerResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> response) {
+		Calls.reply(response, () -> {
+			containers.stop(request.getContainerId(), Duration.ofSeconds(Math.max(0, request.getTimeout())));
+			return StopContainerResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> response) {
+		Calls.reply(response, () -> {
+			containers.remove(request.getContainerId());
+			return RemoveContainerResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
+		Calls.reply(response, () -> ListContainersResponse.newBuilder()
+			.addAllContainers(containers.list(containerMapper.filter(request.getFilter()))
+				.stream()
+				.map(c -> containerMapper.toListItem(c, images.find(c.imageId()).orElse(null)))
+				.toList())
+			.build());
+	}
+
+	@Override
+	public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
+		Calls.reply(response, () -> {
+			Container c = containers.status(request.getContainerId());
+			ContainerStatusResponse.Builder b = ContainerStatusResponse.newBuilder()
+				.setStatus(containerMapper.toStatus(c, images.find(c.imageId()).orElse(null)));
+			if (request.getVerbose()) {
+				b.putAllInfo(containerMapper.verboseInfo(c, pods.engine(pods.get(c.podId())).paths(c.id())));
+			}
+			return b.build();
+		});
+	}
+
+	@Override
+	public void updateContainerResources(UpdateContainerResourcesRequest request,
+			StreamObserver<UpdateContainerResourcesResponse> response) {
+		Calls.reply(response, () -> {
+			containers.updateResources(request.getContainerId(), request.getLinux());
+			return UpdateContainerResourcesResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> response) {
+		Calls.reply(response, () -> {
+			containers.reopenLog(request.getContainerId());
+			return ReopenContainerLogResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
+		Calls.reply(response, () -> {
+			Duration timeout = Duration.ofSeconds(Math.max(0, request.getTimeout()));
+			var out = containers.execSync(request.getContainerId(), request.getCmdList(), timeout);
+			if (out.timedOut()) {
+				throw new DeadlineExceeded("exec in container %s: command timed out after %ds"
+					.formatted(request.getContainerId(), timeout.toSeconds()));
+			}
+			return ExecSyncResponse.newBuilder()
+				.setStdout(ByteString.copyFrom(out.stdout()))
+				.setStderr(ByteString.copyFrom(out.stderr()))
+				.setExitCode(out.exitCode())
+				.build();
+		});
 	}
 
 	@Override

@@ -1,15 +1,57 @@
 package io.rocketcri.engine;
 
+import java.nio.file.Path;
+import java.util.List;
+
+import io.rocketcri.config.RocketProperties;
+import io.rocketcri.engine.ns.NamespacePinner;
+import io.rocketcri.engine.ns.UnsharePinner;
+import io.rocketcri.engine.oci.ConmonOciRuntime;
+import io.rocketcri.engine.oci.OciRuntime;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The host, as the rest of the runtime sees it. */
+/** The host, as the rest of the runtime sees it: syscalls, tools, namespaces, the OCI runtime, engines. */
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
 
 	@Bean
 	HostOs hostOs() {
 		return new LinuxHostOs();
+	}
+
+	@Bean
+	CommandRunner commandRunner() {
+		return new ProcessCommandRunner();
+	}
+
+	@Bean
+	ExecutableLocator executableLocator(RocketProperties properties) {
+		return new ExecutableLocator(properties.network().cniPluginDirs());
+	}
+
+	@Bean
+	NamespacePinner namespacePinner(RocketProperties properties, CommandRunner runner, HostOs host) {
+		return new UnsharePinner(properties.state(), runner, host);
+	}
+
+	@Bean
+	OciRuntime ociRuntime(RocketProperties properties, CommandRunner runner, HostOs host, ExecutableLocator tools) {
+		return new ConmonOciRuntime(properties.state(), runner, host, tools);
+	}
+
+	@Bean
+	RuncPodEngine runcPodEngine(RocketProperties properties, NamespacePinner pinner, OciRuntime oci, HostOs host,
+			ExecutableLocator tools) {
+		Path catatonit = tools.find("catatonit").orElse(Path.of("/usr/bin/catatonit"));
+		return new RuncPodEngine(PodEngines.DEFAULT_HANDLER, properties.state(), properties.root(), pinner, oci, host,
+				catatonit);
+	}
+
+	@Bean
+	PodEngines podEngines(List<PodEngine> engines) {
+		return new PodEngines(engines);
 	}
 
 }

@@ -10,6 +10,7 @@ package io.rocketcri.failure;
  */
 public sealed abstract class RuntimeFailure extends RuntimeException
 		permits NotFound, AlreadyExists, InvalidArgument, FailedPrecondition, Unavailable, ResourceExhausted, Unauthenticated,
+		DeadlineExceeded,
 		Internal {
 
 	RuntimeFailure(String message, Throwable cause) {

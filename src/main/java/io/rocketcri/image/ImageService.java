@@ -106,6 +106,11 @@ public class ImageService {
 		return find(nameOrId).orElseThrow(() -> new NotFound("image " + nameOrId + " not found"));
 	}
 
+	/** The image's layer snapshot directories, bottom layer first: a container's overlay lower dirs. */
+	public java.util.List<java.nio.file.Path> layerPaths(ImageRecord image) {
+		return image.chainIds().stream().map(snapshots::path).toList();
+	}
+
 	/** The manifest and config JSON of an image, for verbose ImageStatus and the console. */
 	public ImageDetails details(ImageRecord image) {
 		try {

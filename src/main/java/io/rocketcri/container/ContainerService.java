@@ -1,0 +1,369 @@
+package io.rocketcri.container;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.container.spec.ImageSettings;
+import io.rocketcri.container.spec.OciSpecGenerator;
+import io.rocketcri.container.spec.SpecInput;
+import io.rocketcri.cri.api.ContainerConfig;
+import io.rocketcri.cri.api.LinuxContainerResources;
+import io.rocketcri.cri.api.PodSandboxConfig;
+import io.rocketcri.engine.PodEngine;
+import io.rocketcri.failure.FailedPrecondition;
+import io.rocketcri.failure.Internal;
+import io.rocketcri.failure.InvalidArgument;
+import io.rocketcri.failure.NotFound;
+import io.rocketcri.failure.RuntimeFailure;
+import io.rocketcri.image.ImageConfig;
+import io.rocketcri.image.ImageRecord;
+import io.rocketcri.image.ImageService;
+import io.rocketcri.image.LayerUsers;
+import io.rocketcri.pod.PodContainers;
+import io.rocketcri.pod.PodSandbox;
+import io.rocketcri.pod.PodSandboxService;
+import io.rocketcri.pod.PodSandboxState;
+import io.rocketcri.store.Ids;
+import io.rocketcri.store.Rollback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Container lifecycle: create, start, stop, remove, status, exec. A container's exit is noticed
+ * lazily from conmon's exit file whenever its state is read (kubelet reads every second), so no
+ * thread per container is needed.
+ */
+@Service
+public class ContainerService implements PodContainers, LayerUsers {
+
+	private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
+
+	private static final Duration UNDO_DEADLINE = Duration.ofSeconds(30);
+
+	private final ContainerStore store;
+
+	private final PodSandboxService pods;
+
+	private final ImageService images;
+
+	private final OciSpecGenerator specs;
+
+	private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+	ContainerService(ContainerStore store, PodSandboxService pods, ImageService images, OciSpecGenerator specs) {
+		this.store = store;
+		this.pods = pods;
+		this.images = images;
+		this.specs = specs;
+	}
+
+	public String create(String podId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
+		PodSandbox pod = pods.get(podId);
+		if (pod.state() != PodSandboxState.READY) {
+			throw new FailedPrecondition("creating container in pod sandbox %s: the sandbox is %s, not ready"
+				.formatted(pod.id(), pod.state()));
+		}
+		if (config.getMetadata().getName().isBlank()) {
+			throw new InvalidArgument("config.metadata.name: empty");
+		}
+		String imageName = config.getImage().getImage();
+		if (imageName.isBlank()) {
+			throw new InvalidArgument("config.image.image: empty");
+		}
+		ImageRecord image = images.find(imageName)
+			.orElseThrow(() -> new NotFound("creating container %s: image %s not found; pull it first"
+				.formatted(config.getMetadata().getName(), imageName)));
+		String reserved = String.join("_", config.getMetadata().getName(), pod.name(), pod.namespace(),
+				pod.config().getMetadata().getUid(), Integer.toString(config.getMetadata().getAttempt()));
+		Optional<Container> existing = store.byReservedName(reserved);
+		if (existing.isPresent()) {
+			if (existing.get().podId().equals(pod.id())) {
+				return existing.get().id(); // kubelet retried a create that succeeded
+			}
+			throw new io.rocketcri.failure.AlreadyExists("container name " + reserved + " is taken by " + existing.get().id());
+		}
+		Path logPath = logPath(pod.config(), config);
+		String id = Ids.newId();
+		String what = "creating container %s (%s) in pod sandbox %s".formatted(id, config.getMetadata().getName(), pod.id());
+		Container container = new Container(id, pod.id(), reserved, ContainerState.CREATING, nowNanos(), 0, 0, 0, "", "",
+				image.id(), imageName, image.chainIds(), config, logPath, 0);
+		store.insert(container);
+		PodEngine engine = pods.engine(pod);
+		Rollback rollback = new Rollback(what);
+		try {
+			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image));
+			rollback.add("root file system", () -> engine.removeContainer(id));
+			ImageConfig imageConfig = images.details(image).config();
+			ObjectNode spec = specs.generate(new SpecInput(id, config, pod.config(),
+					new ImageSettings(imageConfig.user(), imageConfig.env(), imageConfig.entrypoint(), imageConfig.cmd(),
+							imageConfig.workingDir(), imageConfig.stopSignal(), imageConfig.volumes()),
+					paths.rootfs(), specResources(pod)));
+			PodEngine.CreatedContainer created = engine.createContainer(new PodEngine.ContainerPlan(id, pod.id(), spec,
+					logPath, config.getTty(), config.getStdin(), config.getStdinOnce()));
+			store.update(container.created(created.pid()));
+			rollback.commit();
+			log.info("created container {} ({}) in pod sandbox {}", id, config.getMetadata().getName(), pod.id());
+			return id;
+		}
+		catch (IOException | RuntimeException ex) {
+			List<String> leftovers = rollback.undo(UNDO_DEADLINE);
+			if (leftovers.isEmpty()) {
+				store.delete(id);
+			}
+			else {
+				store.update(container.transition(ContainerState.UNKNOWN));
+			}
+			throw failure(what, ex, leftovers);
+		}
+	}
+
+	public void start(String idOrPrefix) {
+		Container c = refresh(get(idOrPrefix));
+		withLock(c.id(), () -> {
+			Container current = refresh(store.find(c.id()).orElseThrow());
+			if (current.state() != ContainerState.CREATED) {
+				throw new FailedPrecondition("starting container %s: it is %s, not created".formatted(c.id(),
+						current.state().name().toLowerCase()));
+			}
+			try {
+				engineOf(current).startContainer(current.id());
+			}
+			catch (IOException ex) {
+				store.update(current.exited(128, nowNanos(), false, "start failed: " + ex.getMessage()));
+				throw failure("starting container " + current.id(), ex, List.of());
+			}
+			store.update(current.started(nowNanos()));
+			log.info("started container {} ({})", current.id(), current.name());
+		});
+	}
+
+	/** Stops the container within {@code timeout} (then SIGKILL). Unknown or already exited: success. */
+	public void stop(String idOrPrefix, Duration timeout) {
+		Optional<Container> found = findQuietly(idOrPrefix);
+		if (found.isEmpty()) {
+			return;
+		}
+		withLock(found.get().id(), () -> stopLocked(found.get().id(), timeout));
+	}
+
+	private void stopLocked(String id, Duration timeout) {
+		Container c = store.find(id).map(this::refresh).orElse(null);
+		if (c == null || c.state() == ContainerState.EXITED) {
+			return;
+		}
+		if (c.state() == ContainerState.CREATING) {
+			return;
+		}
+		try {
+			PodEngine.ExitInfo exit = engineOf(c).stopContainer(c.id(), stopSignal(c), timeout);
+			store.update(c.exited(exit.exitCode(), exit.finishedAt(), exit.oomKilled(), ""));
+			log.info("stopped container {} ({}): exit {}", c.id(), c.name(), exit.exitCode());
+		}
+		catch (IOException ex) {
+			throw failure("stopping container " + c.id(), ex, List.of());
+		}
+	}
+
+	/** Removes the container, killing it if it still runs. Unknown ids succeed: kubelet retries. */
+	public void remove(String idOrPrefix) {
+		Optional<Container> found = findQuietly(idOrPrefix);
+		if (found.isEmpty()) {
+			return;
+		}
+		withLock(found.get().id(), () -> {
+			Container c = store.find(found.get().id()).orElse(null);
+			if (c == null) {
+				return;
+			}
+			try {
+				if (c.state() == ContainerState.RUNNING || c.state() == ContainerState.CREATED) {
+					stopLocked(c.id(), Duration.ZERO);
+				}
+				engineOf(c).removeContainer(c.id());
+			}
+			catch (IOException ex) {
+				throw failure("removing container " + c.id(), ex, List.of());
+			}
+			store.delete(c.id());
+			log.info("removed container {} ({})", c.id(), c.name());
+		});
+	}
+
+	public Container status(String idOrPrefix) {
+		return refresh(get(idOrPrefix));
+	}
+
+	public List<Container> list(ContainerFilter filter) {
+		return store.all()
+			.stream()
+			.map(this::refresh)
+			.filter(filter::matches)
+			.sorted(Comparator.comparingLong(Container::createdAt))
+			.toList();
+	}
+
+	public PodEngine.ExecOutput execSync(String idOrPrefix, List<String> command, Duration timeout) {
+		Container c = refresh(get(idOrPrefix));
+		if (command.isEmpty()) {
+			throw new InvalidArgument("cmd: empty");
+		}
+		if (c.state() != ContainerState.RUNNING) {
+			throw new FailedPrecondition("exec in container %s: it is %s, not running".formatted(c.id(),
+					c.state().name().toLowerCase()));
+		}
+		try {
+			return engineOf(c).execSync(c.id(), command, timeout);
+		}
+		catch (IOException ex) {
+			throw failure("exec in container " + c.id(), ex, List.of());
+		}
+	}
+
+	public void updateResources(String idOrPrefix, LinuxContainerResources resources) {
+		Container c = refresh(get(idOrPrefix));
+		if (c.state() != ContainerState.RUNNING && c.state() != ContainerState.CREATED) {
+			throw new FailedPrecondition("updating resources of container %s: it is %s".formatted(c.id(),
+					c.state().name().toLowerCase()));
+		}
+		try {
+			engineOf(c).updateResources(c.id(), specs.resources(resources));
+		}
+		catch (IOException ex) {
+			throw failure("updating resources of container " + c.id(), ex, List.of());
+		}
+	}
+
+	public void reopenLog(String idOrPrefix) {
+		Container c = refresh(get(idOrPrefix));
+		if (c.state() != ContainerState.RUNNING) {
+			throw new FailedPrecondition("reopening the log of container %s: it is not running".formatted(c.id()));
+		}
+		try {
+			engineOf(c).reopenLog(c.id());
+		}
+		catch (IOException ex) {
+			throw failure("reopening the log of container " + c.id(), ex, List.of());
+		}
+	}
+
+	public Container get(String idOrPrefix) {
+		return findQuietly(idOrPrefix).orElseThrow(() -> new NotFound("container " + idOrPrefix + " not found"));
+	}
+
+	private Optional<Container> findQuietly(String idOrPrefix) {
+		if (idOrPrefix == null || idOrPrefix.isBlank()) {
+			throw new InvalidArgument("container_id: empty");
+		}
+		Optional<Container> exact = store.find(idOrPrefix);
+		if (exact.isPresent()) {
+			return exact;
+		}
+		List<Container> matches = store.byIdPrefix(idOrPrefix);
+		if (matches.size() > 1) {
+			throw new InvalidArgument("container_id: prefix " + idOrPrefix + " matches " + matches.size() + " containers");
+		}
+		return matches.stream().findFirst();
+	}
+
+	/** A running container whose process has exited becomes EXITED, from conmon's exit file. */
+	Container refresh(Container c) {
+		if (c.state() != ContainerState.RUNNING) {
+			return c;
+		}
+		Optional<PodEngine.ExitInfo> exit = engineOf(c).exitInfo(c.id());
+		if (exit.isEmpty()) {
+			return c;
+		}
+		Container exited = c.exited(exit.get().exitCode(), exit.get().finishedAt(), exit.get().oomKilled(), "");
+		return store.update(exited);
+	}
+
+	@Override
+	public void stopAll(String podId, Duration timeout) {
+		for (Container c : store.ofPod(podId)) {
+			stop(c.id(), timeout);
+		}
+	}
+
+	@Override
+	public void removeAll(String podId) {
+		for (Container c : store.ofPod(podId)) {
+			remove(c.id());
+		}
+	}
+
+	@Override
+	public Set<String> chainIdsInUse() {
+		Set<String> used = new HashSet<>();
+		store.all().forEach(c -> used.addAll(c.chainIds()));
+		return used;
+	}
+
+	void load() {
+		store.load();
+	}
+
+	private PodEngine engineOf(Container c) {
+		return pods.engine(pods.get(c.podId()));
+	}
+
+	private int stopSignal(Container c) {
+		return Signals.of(c.config().getStopSignal())
+			.or(() -> images.find(c.imageId()).map(i -> images.details(i).config().stopSignal()).flatMap(Signals::parse))
+			.orElse(Signals.SIGTERM);
+	}
+
+	private io.rocketcri.container.spec.PodResources specResources(PodSandbox pod) {
+		PodEngine.PodResources r = pods.resources(pod);
+		return new io.rocketcri.container.spec.PodResources(r.netns(), r.ipcns(), r.utsns(), r.infraPid(),
+				r.hostsFile(), r.hostnameFile(), r.resolvConf(), r.shmDir(), pod.cgroupParent(),
+				pod.config().getHostname().isBlank() ? pod.name() : pod.config().getHostname());
+	}
+
+	static Path logPath(PodSandboxConfig pod, ContainerConfig config) {
+		if (pod.getLogDirectory().isBlank() || config.getLogPath().isBlank()) {
+			return null;
+		}
+		if (config.getLogPath().startsWith("/")) {
+			throw new InvalidArgument("config.log_path: must be relative to the pod's log_directory: " + config.getLogPath());
+		}
+		return Path.of(pod.getLogDirectory()).resolve(config.getLogPath()).normalize();
+	}
+
+	private void withLock(String id, Runnable work) {
+		ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+		lock.lock();
+		try {
+			work.run();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	private static RuntimeFailure failure(String what, Exception ex, List<String> leftovers) {
+		String suffix = leftovers.isEmpty() ? "" : "; could not undo: " + String.join("; ", leftovers);
+		if (ex instanceof RuntimeFailure failure && leftovers.isEmpty()) {
+			return failure;
+		}
+		return new Internal(what + ": " + ex.getMessage() + suffix, ex);
+	}
+
+	static long nowNanos() {
+		Instant now = Instant.now();
+		return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.rocketcri.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs whole pods for one runtime handler (RuntimeClass → {@code runtime_handler}). The default
+ * engine pins namespaces and runs containers through conmon + runc; another engine (rkt) can run
+ * the same calls its own way. The CRI services and the stores never know which engine a pod uses.
+ *
+ * <p>Lifecycle: {@code runPod} → ({@code createContainer} → {@code startContainer} →
+ * {@code stopContainer} → {@code removeContainer})* → {@code stopPod} → {@code removePod}.
+ * Stop and remove calls are idempotent: a pod or container already gone is success.
+ */
+public interface PodEngine {
+
+	/** The runtime handler name kubelet uses for this engine. */
+	String handler();
+
+	PodResources runPod(PodPlan plan) throws IOException;
+
+	/** The resources of a pod this engine ran, rebuilt from what the store kept (after a restart too). */
+	PodResources describePod(String podId, Path netns, Path ipcns, Path utsns, String infraId, Integer infraPid);
+
+	/** Stops the pod's own processes (the infra process); containers are stopped by the caller first. */
+	void stopPod(String podId, PodResources resources) throws IOException;
+
+	/** Releases what runPod set up: namespace pins, pod files, /dev/shm. */
+	void removePod(String podId, PodResources resources) throws IOException;
+
+	/**
+	 * Mounts the container's root file system: the image layers read-only under a fresh writable
+	 * layer. Comes before the spec is built, which reads users and groups from it.
+	 * @param lowerDirs image layer snapshots, bottom layer first
+	 */
+	ContainerPaths prepareRootfs(String id, List<Path> lowerDirs) throws IOException;
+
+	/** Creates the container from its prepared root file system (runc create); it is then CREATED. */
+	CreatedContainer createContainer(ContainerPlan plan) throws IOException;
+
+	void startContainer(String id) throws IOException;
+
+	/** Sends the stop signal, waits up to {@code timeout}, then SIGKILL; returns once it has exited. */
+	ExitInfo stopContainer(String id, int stopSignal, Duration timeout) throws IOException;
+
+	/** Deletes the container from the OCI runtime and unmounts and removes its root file system. */
+	void removeContainer(String id) throws IOException;
+
+	/** The exit of a container that has exited, if it has. */
+	Optional<ExitInfo> exitInfo(String id);
+
+	/** Whether the OCI runtime knows the container and its process still runs. */
+	boolean isRunning(String id);
+
+	ExecOutput execSync(String id, List<String> command, Duration timeout) throws IOException;
+
+	void updateResources(String id, ObjectNode linuxResources) throws IOException;
+
+	void reopenLog(String id) throws IOException;
+
+	/** Directory of a container's bundle and root file system mount point. */
+	ContainerPaths paths(String id);
+
+	record PodPlan(String podId, String hostname, boolean privateNetwork, boolean privateIpc, boolean sharedPid,
+			Map<String, String> sysctls, String cgroupParent, List<String> dnsServers, List<String> dnsSearches,
+			List<String> dnsOptions) {
+	}
+
+	/**
+	 * @param netns pinned network namespace, null for host network (likewise ipcns, utsns)
+	 * @param shmDir the pod's /dev/shm, shared by its containers; null means the host's
+	 */
+	record PodResources(Path netns, Path ipcns, Path utsns, Path resolvConf, Path hostsFile, Path hostnameFile,
+			Path shmDir, String infraId, Integer infraPid) {
+	}
+
+	/** @param spec the OCI runtime spec, root.path pointing at the prepared root file system */
+	record ContainerPlan(String id, String podId, ObjectNode spec, Path logPath, boolean tty,
+			boolean stdin, boolean stdinOnce) {
+	}
+
+	record ContainerPaths(Path bundle, Path rootfs) {
+	}
+
+	record CreatedContainer(int pid) {
+	}
+
+	/** @param finishedAt nanoseconds since the epoch */
+	record ExitInfo(int exitCode, long finishedAt, boolean oomKilled) {
+	}
+
+	record ExecOutput(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {
+	}
+
+}

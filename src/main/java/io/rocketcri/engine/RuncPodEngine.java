@@ -1,0 +1,465 @@
+package io.rocketcri.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.engine.ns.NamespacePinner;
+import io.rocketcri.engine.ns.NamespaceType;
+import io.rocketcri.engine.ns.PinnedNamespaces;
+import io.rocketcri.engine.oci.CreateRequest;
+import io.rocketcri.engine.oci.ExecRequest;
+import io.rocketcri.engine.oci.ExecResult;
+import io.rocketcri.engine.oci.ExitStatus;
+import io.rocketcri.engine.oci.OciException;
+import io.rocketcri.engine.oci.OciRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default engine: namespaces pinned by a helper process (no pause image), an infra process
+ * (catatonit) only for pods that share a PID namespace, each container under its own conmon with
+ * runc, root file systems as overlayfs over the image's layer snapshots.
+ *
+ * <p>Where things live: pod files (resolv.conf, hostname, hosts, /dev/shm) under
+ * {@code <state>/pods/<pod>}, bundles (config.json) under {@code <state>/bundles/<id>}, writable
+ * layers under {@code <root>/containers/<id>} (upper, work, rootfs mount point).
+ */
+public final class RuncPodEngine implements PodEngine {
+
+	private static final Logger log = LoggerFactory.getLogger(RuncPodEngine.class);
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private static final long SHM_BYTES = 64L << 20;
+
+	private final String handler;
+
+	private final Path stateRoot;
+
+	private final Path dataRoot;
+
+	private final NamespacePinner pinner;
+
+	private final OciRuntime oci;
+
+	private final HostOs host;
+
+	private final Path catatonit;
+
+	public RuncPodEngine(String handler, Path stateRoot, Path dataRoot, NamespacePinner pinner, OciRuntime oci,
+			HostOs host, Path catatonit) {
+		this.handler = handler;
+		this.stateRoot = stateRoot;
+		this.dataRoot = dataRoot;
+		this.pinner = pinner;
+		this.oci = oci;
+		this.host = host;
+		this.catatonit = catatonit;
+	}
+
+	@Override
+	public String handler() {
+		return handler;
+	}
+
+	@Override
+	public PodResources runPod(PodPlan plan) throws IOException {
+		Path podDir = podDir(plan.podId());
+		Files.createDirectories(podDir);
+		boolean done = false;
+		PinnedNamespaces pinned = null;
+		try {
+			Set<NamespaceType> types = EnumSet.noneOf(NamespaceType.class);
+			if (plan.privateNetwork()) {
+				types.add(NamespaceType.NET);
+				types.add(NamespaceType.UTS);
+			}
+			if (plan.privateIpc()) {
+				types.add(NamespaceType.IPC);
+			}
+			if (!types.isEmpty()) {
+				pinned = pinner.pin(plan.podId(), types, plan.hostname());
+				if (!plan.sysctls().isEmpty()) {
+					pinner.applySysctls(pinned, plan.sysctls());
+				}
+			}
+			writePodFiles(podDir, plan);
+			Path shm = null;
+			if (plan.privateIpc()) {
+				shm = podDir.resolve("shm");
+				Files.createDirectories(shm);
+				host.mount("shm", shm, "tmpfs", HostOs.MS_NOSUID | HostOs.MS_NODEV | NOEXEC, "mode=1777,size=" + SHM_BYTES);
+			}
+			String infraId = null;
+			Integer infraPid = null;
+			if (plan.sharedPid()) {
+				infraId = plan.podId();
+				infraPid = startInfra(plan, pinned);
+			}
+			done = true;
+			return resources(plan.podId(), pinned, shm, infraId, infraPid);
+		}
+		finally {
+			if (!done) {
+				try {
+					removePod(plan.podId(), resources(plan.podId(), pinned, null, null, null));
+				}
+				catch (IOException ex) {
+					log.warn("cleaning up after a failed pod start {}: {}", plan.podId(), ex.getMessage());
+				}
+			}
+		}
+	}
+
+	/** MS_NOEXEC: not among HostOs's constants. */
+	private static final long NOEXEC = 8;
+
+	@Override
+	public PodResources describePod(String podId, Path netns, Path ipcns, Path utsns, String infraId, Integer infraPid) {
+		Path shm = podDir(podId).resolve("shm");
+		return new PodResources(netns, ipcns, utsns, podDir(podId).resolve("resolv.conf"),
+				podDir(podId).resolve("hosts"), podDir(podId).resolve("hostname"),
+				ipcns != null && Files.isDirectory(shm) ? shm : null, infraId, infraPid);
+	}
+
+	private PodResources resources(String podId, PinnedNamespaces pinned, Path shm, String infraId, Integer infraPid) {
+		Path podDir = podDir(podId);
+		return new PodResources(pinned == null ? null : pinned.path(NamespaceType.NET).orElse(null),
+				pinned == null ? null : pinned.path(NamespaceType.IPC).orElse(null),
+				pinned == null ? null : pinned.path(NamespaceType.UTS).orElse(null), podDir.resolve("resolv.conf"),
+				podDir.resolve("hosts"), podDir.resolve("hostname"), shm, infraId, infraPid);
+	}
+
+	@Override
+	public void stopPod(String podId, PodResources resources) throws IOException {
+		if (resources.infraId() != null) {
+			stopAndDelete(resources.infraId());
+			removeBundle(resources.infraId());
+		}
+	}
+
+	@Override
+	public void removePod(String podId, PodResources resources) throws IOException {
+		stopPod(podId, resources);
+		Path shm = podDir(podId).resolve("shm");
+		if (Files.isDirectory(shm) && isMountPoint(shm)) {
+			host.unmount(shm, HostOs.MNT_DETACH);
+		}
+		Optional<PinnedNamespaces> pinned = pinner.find(podId);
+		if (pinned.isPresent()) {
+			pinner.unpin(pinned.get());
+		}
+		deleteTree(podDir(podId));
+	}
+
+	@Override
+	public ContainerPaths prepareRootfs(String id, List<Path> lowerDirs) throws IOException {
+		Path dir = containerDir(id);
+		Path upper = dir.resolve("upper");
+		Path work = dir.resolve("work");
+		Path rootfs = dir.resolve("rootfs");
+		Files.createDirectories(upper);
+		Files.createDirectories(work);
+		Files.createDirectories(rootfs);
+		List<String> lowers = new ArrayList<>();
+		for (Path lower : lowerDirs) {
+			lowers.add(lower.toString());
+		}
+		Collections.reverse(lowers); // overlayfs wants the top layer first
+		if (lowers.isEmpty()) {
+			// an image with no layers still needs a lower dir
+			Path empty = dir.resolve("empty");
+			Files.createDirectories(empty);
+			lowers.add(empty.toString());
+		}
+		String options = "lowerdir=" + String.join(":", lowers) + ",upperdir=" + upper + ",workdir=" + work;
+		if (options.length() > 4000) {
+			throw new IOException("mounting the root file system of container " + id + ": " + lowerDirs.size()
+					+ " layers make overlay options longer than a page");
+		}
+		host.mount("overlay", rootfs, "overlay", 0, options);
+		return new ContainerPaths(bundleDir(id), rootfs);
+	}
+
+	@Override
+	public CreatedContainer createContainer(ContainerPlan plan) throws IOException {
+		Path bundle = bundleDir(plan.id());
+		Files.createDirectories(bundle);
+		writeAtomically(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(plan.spec()));
+		if (plan.logPath() != null) {
+			Files.createDirectories(plan.logPath().getParent());
+		}
+		var created = oci.create(new CreateRequest(plan.id(), bundle, plan.logPath(), plan.tty(), plan.stdin(),
+				plan.stdinOnce(), "runc"));
+		return new CreatedContainer(created.pid());
+	}
+
+	@Override
+	public void startContainer(String id) throws IOException {
+		oci.start(id);
+	}
+
+	@Override
+	public ExitInfo stopContainer(String id, int stopSignal, Duration timeout) throws IOException {
+		Optional<ExitInfo> already = exitInfo(id);
+		if (already.isPresent()) {
+			return already.get();
+		}
+		try {
+			if (!timeout.isZero() && !timeout.isNegative()) {
+				signal(id, stopSignal);
+				try {
+					return toExit(oci.awaitExit(id, timeout));
+				}
+				catch (TimeoutException ex) {
+					log.info("container {} did not stop within {}s after signal {}; killing it", id, timeout.toSeconds(),
+							stopSignal);
+				}
+			}
+			signal(id, 9);
+			return toExit(oci.awaitExit(id, Duration.ofSeconds(30)));
+		}
+		catch (TimeoutException ex) {
+			throw new IOException("container " + id + " did not exit 30s after SIGKILL", ex);
+		}
+	}
+
+	private void signal(String id, int signal) throws IOException {
+		try {
+			oci.kill(id, signal, false);
+		}
+		catch (OciException ex) {
+			// the process exited between our check and the signal; its exit file will say how
+			if (!ex.notFound() && !String.valueOf(ex.getMessage()).contains("not running")
+					&& !String.valueOf(ex.getMessage()).contains("process already finished")) {
+				throw ex;
+			}
+		}
+	}
+
+	@Override
+	public void removeContainer(String id) throws IOException {
+		try {
+			oci.delete(id, true);
+		}
+		catch (OciException ex) {
+			if (!ex.notFound()) {
+				throw ex;
+			}
+		}
+		Path dir = containerDir(id);
+		Path rootfs = dir.resolve("rootfs");
+		if (Files.isDirectory(rootfs) && isMountPoint(rootfs)) {
+			host.unmount(rootfs, HostOs.MNT_DETACH);
+		}
+		// Never walk the mount point: if the overlay were still mounted, a recursive delete would
+		// reach into the image layers. rmdir fails on a non-empty directory, which is what we want.
+		deleteTree(dir.resolve("upper"));
+		deleteTree(dir.resolve("work"));
+		deleteTree(dir.resolve("empty"));
+		Files.deleteIfExists(rootfs);
+		Files.deleteIfExists(dir);
+		removeBundle(id);
+	}
+
+	@Override
+	public Optional<ExitInfo> exitInfo(String id) {
+		return oci.exitStatus(id).map(RuncPodEngine::toExit);
+	}
+
+	@Override
+	public boolean isRunning(String id) {
+		try {
+			return "running".equals(oci.state(id).status());
+		}
+		catch (OciException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public ExecOutput execSync(String id, List<String> command, Duration timeout) throws IOException {
+		ExecResult r = oci.execSync(id, new ExecRequest(command, timeout == null ? Duration.ZERO : timeout, false));
+		return new ExecOutput(r.exitCode(), r.stdout(), r.stderr(), r.timedOut());
+	}
+
+	@Override
+	public void updateResources(String id, ObjectNode linuxResources) throws IOException {
+		oci.updateResources(id, JSON.writeValueAsString(linuxResources));
+	}
+
+	@Override
+	public void reopenLog(String id) throws IOException {
+		oci.reopenLog(id);
+	}
+
+	@Override
+	public ContainerPaths paths(String id) {
+		return new ContainerPaths(bundleDir(id), containerDir(id).resolve("rootfs"));
+	}
+
+	private int startInfra(PodPlan plan, PinnedNamespaces pinned) throws IOException {
+		String id = plan.podId();
+		Path bundle = bundleDir(id);
+		Path rootfs = bundle.resolve("rootfs");
+		Files.createDirectories(rootfs.resolve("dev"));
+		Files.createDirectories(rootfs.resolve("proc"));
+		Files.copy(catatonit, rootfs.resolve("catatonit"), StandardCopyOption.REPLACE_EXISTING,
+				StandardCopyOption.COPY_ATTRIBUTES);
+		ObjectNode spec = InfraSpec.build(rootfs, plan, pinned);
+		writeAtomically(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
+		var created = oci.create(new CreateRequest(id, bundle, null, false, false, false, "runc"));
+		oci.start(id);
+		return created.pid();
+	}
+
+	private void stopAndDelete(String id) throws IOException {
+		try {
+			if (oci.exitStatus(id).isEmpty()) {
+				signal(id, 9);
+				try {
+					oci.awaitExit(id, Duration.ofSeconds(10));
+				}
+				catch (TimeoutException ex) {
+					throw new IOException("infra process " + id + " did not exit after SIGKILL", ex);
+				}
+			}
+		}
+		catch (OciException ex) {
+			if (!ex.notFound()) {
+				throw ex;
+			}
+		}
+		try {
+			oci.delete(id, true);
+		}
+		catch (OciException ex) {
+			if (!ex.notFound()) {
+				throw ex;
+			}
+		}
+	}
+
+	private void writePodFiles(Path podDir, PodPlan plan) throws IOException {
+		StringBuilder resolv = new StringBuilder();
+		if (plan.dnsServers().isEmpty() && plan.dnsSearches().isEmpty() && plan.dnsOptions().isEmpty()) {
+			Path hostResolv = Path.of("/etc/resolv.conf");
+			if (Files.isReadable(hostResolv)) {
+				resolv.append(Files.readString(hostResolv));
+			}
+		}
+		else {
+			if (!plan.dnsSearches().isEmpty()) {
+				resolv.append("search ").append(String.join(" ", plan.dnsSearches())).append('\n');
+			}
+			for (String server : plan.dnsServers()) {
+				resolv.append("nameserver ").append(server).append('\n');
+			}
+			if (!plan.dnsOptions().isEmpty()) {
+				resolv.append("options ").append(String.join(" ", plan.dnsOptions())).append('\n');
+			}
+		}
+		writeAtomically(podDir.resolve("resolv.conf"), resolv.toString().getBytes(StandardCharsets.UTF_8));
+		String hostname = plan.privateNetwork() ? plan.hostname() : hostHostname();
+		writeAtomically(podDir.resolve("hostname"), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+		String hosts = plan.privateNetwork() ? """
+				127.0.0.1	localhost
+				::1	localhost ip6-localhost ip6-loopback
+				fe00::0	ip6-localnet
+				ff00::0	ip6-mcastprefix
+				ff02::1	ip6-allnodes
+				ff02::2	ip6-allrouters
+				""" : Files.isReadable(Path.of("/etc/hosts")) ? Files.readString(Path.of("/etc/hosts")) : "127.0.0.1	localhost\n";
+		writeAtomically(podDir.resolve("hosts"), hosts.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static String hostHostname() {
+		try {
+			return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+		}
+		catch (IOException ex) {
+			return "localhost";
+		}
+	}
+
+	private static ExitInfo toExit(ExitStatus status) {
+		long nanos = status.finishedAt().getEpochSecond() * 1_000_000_000L + status.finishedAt().getNano();
+		return new ExitInfo(status.exitCode(), nanos, status.oomKilled());
+	}
+
+	private Path podDir(String podId) {
+		return stateRoot.resolve("pods").resolve(podId);
+	}
+
+	private Path bundleDir(String id) {
+		return stateRoot.resolve("bundles").resolve(id);
+	}
+
+	private Path containerDir(String id) {
+		return dataRoot.resolve("containers").resolve(id);
+	}
+
+	private void removeBundle(String id) throws IOException {
+		deleteTree(bundleDir(id));
+	}
+
+	private static boolean isMountPoint(Path dir) throws IOException {
+		String target = dir.toAbsolutePath().normalize().toString();
+		for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+			String[] fields = line.split(" ");
+			if (fields.length > 4 && fields[4].replace("\\040", " ").equals(target)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static void writeAtomically(Path file, byte[] content) throws IOException {
+		Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+		Files.write(tmp, content);
+		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/** Deletes a directory tree without following symbolic links (a container may have planted some). */
+	static void deleteTree(Path dir) throws IOException {
+		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+			return;
+		}
+		try (var walk = Files.walk(dir)) {
+			List<Path> paths = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+			for (Path p : paths) {
+				try {
+					Files.delete(p);
+				}
+				catch (NoSuchFileException ex) {
+					// gone already
+				}
+			}
+		}
+	}
+
+	static ArrayNode array(String... values) {
+		ArrayNode a = JSON.createArrayNode();
+		for (String v : values) {
+			a.add(v);
+		}
+		return a;
+	}
+
+}

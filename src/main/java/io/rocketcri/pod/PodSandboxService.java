@@ -1,0 +1,296 @@
+package io.rocketcri.pod;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.rocketcri.cri.api.NamespaceMode;
+import io.rocketcri.cri.api.PodSandboxConfig;
+import io.rocketcri.cri.api.PortMapping;
+import io.rocketcri.engine.PodEngine;
+import io.rocketcri.engine.PodEngine.PodPlan;
+import io.rocketcri.engine.PodEngine.PodResources;
+import io.rocketcri.engine.PodEngines;
+import io.rocketcri.failure.Internal;
+import io.rocketcri.failure.InvalidArgument;
+import io.rocketcri.failure.RuntimeFailure;
+import io.rocketcri.failure.Unavailable;
+import io.rocketcri.network.NetworkAttachment;
+import io.rocketcri.network.PodNetwork;
+import io.rocketcri.network.PodNetworkRequest;
+import io.rocketcri.store.Ids;
+import io.rocketcri.store.Rollback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+
+/**
+ * Pod sandbox lifecycle: RunPodSandbox, StopPodSandbox, RemovePodSandbox and the lookups. Each
+ * host step registers its undo as soon as it succeeded; a failed run undoes them and leaves no row,
+ * or, when an undo fails too, a NOTREADY sandbox kubelet's Stop/Remove will finish.
+ */
+@Service
+public class PodSandboxService {
+
+	private static final Logger log = LoggerFactory.getLogger(PodSandboxService.class);
+
+	private static final Duration UNDO_DEADLINE = Duration.ofSeconds(30);
+
+	private final PodSandboxStore store;
+
+	private final PodEngines engines;
+
+	private final PodNetwork network;
+
+	private final ObjectProvider<PodContainers> containers;
+
+	/** One lifecycle call per pod at a time; different pods proceed in parallel. */
+	private final KeyedLocks locks = new KeyedLocks();
+
+	PodSandboxService(PodSandboxStore store, PodEngines engines, PodNetwork network,
+			ObjectProvider<PodContainers> containers) {
+		this.store = store;
+		this.engines = engines;
+		this.network = network;
+		this.containers = containers;
+	}
+
+	/** Runs a pod sandbox, or returns the one kubelet already asked for with the same metadata. */
+	public String run(PodSandboxConfig config, String runtimeHandler) {
+		validate(config);
+		String reservedName = reservedName(config);
+		return locks.with(reservedName, () -> {
+			Optional<PodSandbox> existing = store.byReservedName(reservedName);
+			if (existing.isPresent()) {
+				return existing.get().id(); // a retry of a call that already succeeded
+			}
+			PodEngine engine = engines.forHandler(runtimeHandler);
+			String id = Ids.newId();
+			PodSandbox pod = new PodSandbox(id, reservedName, PodSandboxState.CREATING, nowNanos(), engine.handler(),
+					config, null, null, null, null, null, List.of(), config.getLinux().getCgroupParent(), false);
+			store.insert(pod);
+			String what = "running pod sandbox %s (%s/%s)".formatted(id, config.getMetadata().getNamespace(),
+					config.getMetadata().getName());
+			Rollback rollback = new Rollback(what);
+			try {
+				PodResources resources = engine.runPod(plan(id, config));
+				rollback.add("pod namespaces and files", () -> engine.removePod(id, resources));
+				pod = store.update(pod.withNamespaces(resources.netns(), resources.ipcns(), resources.utsns())
+					.withInfra(resources.infraId(), resources.infraPid()));
+				if (resources.netns() != null) {
+					PodNetworkRequest request = networkRequest(pod);
+					rollback.add("pod network", () -> network.tearDown(request));
+					NetworkAttachment attachment = network.setUp(request);
+					pod = pod.withNetwork(attachment.ips(), true);
+				}
+				pod = store.update(pod.transition(PodSandboxState.READY));
+				rollback.commit();
+				log.info("pod sandbox {} ({}/{}) ready{}", id, pod.namespace(), pod.name(),
+						pod.ips().isEmpty() ? "" : " at " + pod.ips().getFirst());
+				return id;
+			}
+			catch (IOException | RuntimeException ex) {
+				List<String> leftovers = rollback.undo(UNDO_DEADLINE);
+				if (leftovers.isEmpty()) {
+					store.delete(id);
+				}
+				else {
+					// keep the row so kubelet's StopPodSandbox/RemovePodSandbox can finish the cleanup
+					store.update(pod.transition(PodSandboxState.NOTREADY));
+				}
+				throw failure(what, ex, leftovers);
+			}
+		});
+	}
+
+	/**
+	 * Stops every container of the pod, tears its network down and stops its own processes.
+	 * Stopping a pod that is gone or already stopped succeeds: kubelet calls it repeatedly.
+	 */
+	public void stop(String id) {
+		Optional<PodSandbox> found = store.find(id);
+		if (found.isEmpty()) {
+			return;
+		}
+		locks.with(found.get().reservedName(), () -> {
+			PodSandbox pod = store.find(id).orElse(null);
+			if (pod == null) {
+				return null;
+			}
+			String what = "stopping pod sandbox " + id;
+			PodContainers members = containers.getIfAvailable();
+			if (members != null) {
+				members.stopAll(id, Duration.ZERO);
+			}
+			PodEngine engine = engines.forHandler(pod.runtimeHandler());
+			try {
+				if (pod.netns() != null && pod.networkReady()) {
+					network.tearDown(networkRequest(pod));
+				}
+				engine.stopPod(id, resources(pod));
+			}
+			catch (IOException ex) {
+				throw failure(what, ex, List.of());
+			}
+			store.update(pod.withNetwork(pod.ips(), false).transition(PodSandboxState.NOTREADY));
+			log.info("pod sandbox {} stopped", id);
+			return null;
+		});
+	}
+
+	/** Removes the pod and all its containers; stops it first if it still runs. Unknown ids succeed. */
+	public void remove(String id) {
+		Optional<PodSandbox> found = store.find(id);
+		if (found.isEmpty()) {
+			return;
+		}
+		if (found.get().state() != PodSandboxState.NOTREADY || found.get().networkReady()) {
+			stop(id);
+		}
+		locks.with(found.get().reservedName(), () -> {
+			PodSandbox pod = store.find(id).orElse(null);
+			if (pod == null) {
+				return null;
+			}
+			PodContainers members = containers.getIfAvailable();
+			if (members != null) {
+				members.removeAll(id);
+			}
+			try {
+				if (pod.netns() != null) {
+					// DEL again: it must succeed even when the first one ran, and frees IPs a crash kept
+					network.tearDown(networkRequest(pod));
+				}
+				engines.forHandler(pod.runtimeHandler()).removePod(id, resources(pod));
+			}
+			catch (IOException ex) {
+				throw failure("removing pod sandbox " + id, ex, List.of());
+			}
+			store.delete(id);
+			log.info("pod sandbox {} removed", id);
+			return null;
+		});
+	}
+
+	public PodSandbox get(String id) {
+		return store.get(resolveId(id));
+	}
+
+	/** A full id, or a unique prefix of one, as crictl passes them. */
+	public String resolveId(String idOrPrefix) {
+		if (idOrPrefix == null || idOrPrefix.isBlank()) {
+			throw new InvalidArgument("pod_sandbox_id: empty");
+		}
+		if (store.find(idOrPrefix).isPresent()) {
+			return idOrPrefix;
+		}
+		List<PodSandbox> matches = store.byIdPrefix(idOrPrefix);
+		if (matches.size() == 1) {
+			return matches.getFirst().id();
+		}
+		if (matches.size() > 1) {
+			throw new InvalidArgument("pod_sandbox_id: prefix " + idOrPrefix + " matches " + matches.size() + " sandboxes");
+		}
+		throw new io.rocketcri.failure.NotFound("pod sandbox " + idOrPrefix + " not found");
+	}
+
+	public List<PodSandbox> list(PodFilter filter) {
+		return store.all()
+			.stream()
+			.filter(filter::matches)
+			.sorted(Comparator.comparingLong(PodSandbox::createdAt))
+			.toList();
+	}
+
+	/** What the engine set up for a pod, for containers joining it. */
+	public PodResources resources(PodSandbox pod) {
+		return engines.forHandler(pod.runtimeHandler())
+			.describePod(pod.id(), pod.netns(), pod.ipcns(), pod.utsns(), pod.infraId(), pod.infraPid());
+	}
+
+	public PodEngine engine(PodSandbox pod) {
+		return engines.forHandler(pod.runtimeHandler());
+	}
+
+	void load() {
+		store.load();
+	}
+
+	static String reservedName(PodSandboxConfig config) {
+		var m = config.getMetadata();
+		return String.join("_", m.getName(), m.getNamespace(), m.getUid(), Integer.toString(m.getAttempt()));
+	}
+
+	private static void validate(PodSandboxConfig config) {
+		var m = config.getMetadata();
+		if (m.getName().isBlank()) {
+			throw new InvalidArgument("config.metadata.name: empty");
+		}
+		if (m.getNamespace().isBlank()) {
+			throw new InvalidArgument("config.metadata.namespace: empty");
+		}
+		if (m.getUid().isBlank()) {
+			throw new InvalidArgument("config.metadata.uid: empty");
+		}
+		for (PortMapping p : config.getPortMappingsList()) {
+			if (p.getContainerPort() <= 0 || p.getContainerPort() > 65535) {
+				throw new InvalidArgument("config.port_mappings.container_port: " + p.getContainerPort() + " out of range");
+			}
+			if (p.getHostPort() < 0 || p.getHostPort() > 65535) {
+				throw new InvalidArgument("config.port_mappings.host_port: " + p.getHostPort() + " out of range");
+			}
+		}
+		String log = config.getLogDirectory();
+		if (!log.isEmpty() && !log.startsWith("/")) {
+			throw new InvalidArgument("config.log_directory: not an absolute path: " + log);
+		}
+	}
+
+	private static PodPlan plan(String id, PodSandboxConfig config) {
+		var ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+		boolean hostNetwork = ns.getNetwork() == NamespaceMode.NODE;
+		String hostname = config.getHostname().isBlank() ? config.getMetadata().getName() : config.getHostname();
+		var dns = config.getDnsConfig();
+		return new PodPlan(id, hostname, !hostNetwork, ns.getIpc() != NamespaceMode.NODE, ns.getPid() == NamespaceMode.POD,
+				Map.copyOf(config.getLinux().getSysctlsMap()), config.getLinux().getCgroupParent(), dns.getServersList(),
+				dns.getSearchesList(), dns.getOptionsList());
+	}
+
+	private static PodNetworkRequest networkRequest(PodSandbox pod) {
+		var m = pod.config().getMetadata();
+		List<io.rocketcri.network.PortMapping> ports = new ArrayList<>();
+		for (PortMapping p : pod.config().getPortMappingsList()) {
+			ports.add(new io.rocketcri.network.PortMapping(p.getProtocol().name().toLowerCase(), p.getContainerPort(),
+					p.getHostPort(), p.getHostIp()));
+		}
+		return new PodNetworkRequest(pod.id(), m.getName(), m.getNamespace(), m.getUid(), pod.netns(), ports,
+				pod.config().getAnnotationsMap(), pod.cgroupParent());
+	}
+
+	private static RuntimeFailure failure(String what, Exception ex, List<String> leftovers) {
+		String suffix = leftovers.isEmpty() ? "" : "; could not undo: " + String.join("; ", leftovers);
+		if (ex instanceof RuntimeFailure failure && leftovers.isEmpty()) {
+			return failure;
+		}
+		if (ex instanceof RuntimeFailure failure) {
+			return new Internal(failure.getMessage() + suffix, ex);
+		}
+		if (ex instanceof io.rocketcri.network.NetworkException) {
+			return new Unavailable(what + ": " + ex.getMessage() + suffix, ex);
+		}
+		return new Internal(what + ": " + ex.getMessage() + suffix, ex);
+	}
+
+	static long nowNanos() {
+		Instant now = Instant.now();
+		return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+	}
+
+}
