@@ -1,5 +1,7 @@
 package io.rocketcri.engine.ns;
 
+import java.nio.file.Path;
+
 /**
  * The Linux namespaces a pod owns apart from its containers. The PID namespace is not here on
  * purpose: a pinned PID namespace without a process in it is useless, so pods that share one
@@ -31,7 +33,7 @@ public enum NamespaceType {
 	}
 
 	/** The {@code unshare}/{@code nsenter} option that names a namespace file, e.g. {@code --net=/run/…}. */
-	public String option(java.nio.file.Path file) {
+	public String option(Path file) {
 		return "--" + this.kernelName + "=" + file;
 	}
 
