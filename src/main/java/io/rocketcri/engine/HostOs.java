@@ -48,6 +48,12 @@ public interface HostOs {
 	long MS_REC = 16384L;
 
 	/**
+	 * {@link #mount} flag (with a null source and type): make the mount private, so that mounts
+	 * beneath it neither propagate to nor arrive from other mount namespaces.
+	 */
+	long MS_PRIVATE = 1L << 18;
+
+	/**
 	 * Creates a device node or FIFO at {@code path}. Fails if anything (even a dangling symlink)
 	 * exists there already.
 	 * @param mode file type ({@link #S_IFCHR}, {@link #S_IFBLK} or {@link #S_IFIFO}) or'ed with the
