@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.ns.NamespacePinner;
+import io.rocketcri.engine.ns.PodSysctls;
 import io.rocketcri.engine.ns.UnsharePinner;
 import io.rocketcri.engine.oci.ConmonOciRuntime;
 import io.rocketcri.engine.oci.OciRuntime;
@@ -43,10 +44,10 @@ class EngineConfiguration {
 
 	@Bean
 	RuncPodEngine runcPodEngine(RocketProperties properties, NamespacePinner pinner, OciRuntime oci, HostOs host,
-			ExecutableLocator tools) {
+			ExecutableLocator tools, CommandRunner runner) {
 		Path catatonit = tools.find("catatonit").orElse(Path.of("/usr/bin/catatonit"));
-		return new RuncPodEngine(PodEngines.DEFAULT_HANDLER, properties.state(), properties.root(), pinner, oci, host,
-				catatonit);
+		return new RuncPodEngine(PodEngines.DEFAULT_HANDLER, properties.state(), properties.root(), pinner,
+				new PodSysctls(runner), oci, host, catatonit);
 	}
 
 	@Bean

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.engine.ns.NamespacePinner;
 import io.rocketcri.engine.ns.NamespaceType;
 import io.rocketcri.engine.ns.PinnedNamespaces;
+import io.rocketcri.engine.ns.PodSysctls;
 import io.rocketcri.engine.oci.CreateRequest;
 import io.rocketcri.engine.oci.ExecRequest;
 import io.rocketcri.engine.oci.ExecResult;
@@ -56,18 +57,21 @@ public final class RuncPodEngine implements PodEngine {
 
 	private final NamespacePinner pinner;
 
+	private final PodSysctls sysctls;
+
 	private final OciRuntime oci;
 
 	private final HostOs host;
 
 	private final Path catatonit;
 
-	public RuncPodEngine(String handler, Path stateRoot, Path dataRoot, NamespacePinner pinner, OciRuntime oci,
-			HostOs host, Path catatonit) {
+	public RuncPodEngine(String handler, Path stateRoot, Path dataRoot, NamespacePinner pinner, PodSysctls sysctls,
+			OciRuntime oci, HostOs host, Path catatonit) {
 		this.handler = handler;
 		this.stateRoot = stateRoot;
 		this.dataRoot = dataRoot;
 		this.pinner = pinner;
+		this.sysctls = sysctls;
 		this.oci = oci;
 		this.host = host;
 		this.catatonit = catatonit;
@@ -96,7 +100,7 @@ public final class RuncPodEngine implements PodEngine {
 			if (!types.isEmpty()) {
 				pinned = pinner.pin(plan.podId(), types, plan.hostname());
 				if (!plan.sysctls().isEmpty()) {
-					pinner.applySysctls(pinned, plan.sysctls());
+					sysctls.applySysctls(pinned, plan.sysctls());
 				}
 			}
 			writePodFiles(podDir, plan);

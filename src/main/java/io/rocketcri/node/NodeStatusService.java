@@ -12,6 +12,8 @@ import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.ExecutableLocator;
 import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.network.CniConfigLocator;
+import io.rocketcri.network.NetworkStatus;
+import io.rocketcri.network.PodNetwork;
 
 import org.springframework.stereotype.Service;
 
@@ -34,9 +36,12 @@ public class NodeStatusService {
 
 	private final CniConfigLocator cniConfig;
 
-	NodeStatusService(RocketProperties properties, RuntimeSettings settings) {
+	private final PodNetwork network;
+
+	NodeStatusService(RocketProperties properties, RuntimeSettings settings, PodNetwork network) {
 		this.properties = properties;
 		this.settings = settings;
+		this.network = network;
 		this.executables = new ExecutableLocator(List.of());
 		this.cniConfig = new CniConfigLocator(properties.network().cniConfigDir());
 	}
@@ -71,11 +76,13 @@ public class NodeStatusService {
 	}
 
 	RuntimeCondition networkReady() {
-		return switch (cniConfig.lookup()) {
-			case CniConfigLocator.Present present -> new RuntimeCondition(RuntimeCondition.NETWORK_READY, true, "", "");
-			case CniConfigLocator.Missing missing -> new RuntimeCondition(RuntimeCondition.NETWORK_READY, false,
-					"NetworkPluginNotReady", "Network plugin returns error: cni plugin not initialized: " + missing.reason());
-		};
+		NetworkStatus status = network.status();
+		if (status.ready()) {
+			return new RuntimeCondition(RuntimeCondition.NETWORK_READY, true, "", "");
+		}
+		// kubelet shows this reason on the node; the message says what to fix
+		return new RuntimeCondition(RuntimeCondition.NETWORK_READY, false, "NetworkPluginNotReady",
+				"Network plugin returns error: cni plugin not initialized: " + status.message());
 	}
 
 	public String cgroupDriver() {
