@@ -311,8 +311,19 @@ public class ContainerService implements PodContainers, LayerUsers {
 		return used;
 	}
 
+	/** At boot: load, mark containers a crash caught mid-create, and clear what nobody knows. */
 	void load() {
 		store.load();
+		for (Container c : List.copyOf(store.all())) {
+			if (c.state() == ContainerState.CREATING) {
+				store.update(c.transition(ContainerState.UNKNOWN));
+			}
+		}
+		Set<String> containerIds = new HashSet<>();
+		store.all().forEach(c -> containerIds.add(c.id()));
+		for (PodEngine engine : pods.engines()) {
+			engine.removeLeftovers(pods.ids(), containerIds);
+		}
 	}
 
 	private PodEngine engineOf(Container c) {

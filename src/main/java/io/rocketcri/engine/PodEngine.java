@@ -64,6 +64,12 @@ public interface PodEngine {
 
 	void reopenLog(String id) throws IOException;
 
+	/**
+	 * At boot, after the stores are loaded: removes what a crash left on the host for pods and
+	 * containers the store does not know (namespace pins, pod files, bundles, writable layers).
+	 */
+	void removeLeftovers(java.util.Set<String> knownPodIds, java.util.Set<String> knownContainerIds);
+
 	/** Directory of a container's bundle and root file system mount point. */
 	ContainerPaths paths(String id);
 

@@ -28,6 +28,10 @@ public final class PodEngines {
 		return engine;
 	}
 
+	public List<PodEngine> all() {
+		return List.copyOf(byHandler.values());
+	}
+
 	public List<String> handlers() {
 		return byHandler.keySet().stream().sorted().toList();
 	}

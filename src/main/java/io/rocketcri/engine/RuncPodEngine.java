@@ -318,6 +318,57 @@ public final class RuncPodEngine implements PodEngine {
 		return new ContainerPaths(bundleDir(id), containerDir(id).resolve("rootfs"));
 	}
 
+	@Override
+	public void removeLeftovers(Set<String> knownPodIds, Set<String> knownContainerIds) {
+		try {
+			for (String podId : pinner.pinnedPodIds()) {
+				if (!knownPodIds.contains(podId)) {
+					log.info("removing namespace pins of unknown pod {} left by an earlier run", podId);
+					pinner.find(podId).ifPresent(p -> {
+						try {
+							pinner.unpin(p);
+						}
+						catch (IOException ex) {
+							log.warn("unpinning namespaces of pod {}: {}", podId, ex.getMessage());
+						}
+					});
+				}
+			}
+			Set<String> known = new java.util.HashSet<>(knownContainerIds);
+			known.addAll(knownPodIds); // infra containers carry their pod's id
+			for (String id : children(stateRoot.resolve("bundles"))) {
+				if (!known.contains(id)) {
+					log.info("removing bundle of unknown container {} left by an earlier run", id);
+					stopAndDelete(id);
+					removeBundle(id);
+				}
+			}
+			for (String id : children(dataRoot.resolve("containers"))) {
+				if (!knownContainerIds.contains(id)) {
+					log.info("removing writable layer of unknown container {} left by an earlier run", id);
+					removeContainer(id);
+				}
+			}
+			for (String podId : children(stateRoot.resolve("pods"))) {
+				if (!knownPodIds.contains(podId)) {
+					removePod(podId, describePod(podId, null, null, null, null, null));
+				}
+			}
+		}
+		catch (IOException ex) {
+			log.warn("removing leftovers of an earlier run: {}", ex.getMessage());
+		}
+	}
+
+	private static List<String> children(Path dir) throws IOException {
+		if (!Files.isDirectory(dir)) {
+			return List.of();
+		}
+		try (var list = Files.list(dir)) {
+			return list.map(p -> p.getFileName().toString()).toList();
+		}
+	}
+
 	private int startInfra(PodPlan plan, PinnedNamespaces pinned) throws IOException {
 		String id = plan.podId();
 		Path bundle = bundleDir(id);

@@ -219,8 +219,22 @@ public class PodSandboxService {
 		return engines.forHandler(pod.runtimeHandler());
 	}
 
-	void load() {
+	/** At boot: load, and mark sandboxes a crash caught halfway as not ready (kubelet will remove them). */
+	public void load() {
 		store.load();
+		for (PodSandbox pod : List.copyOf(store.all())) {
+			if (pod.state() == PodSandboxState.CREATING) {
+				store.update(pod.transition(PodSandboxState.NOTREADY));
+			}
+		}
+	}
+
+	public java.util.Set<String> ids() {
+		return store.all().stream().map(PodSandbox::id).collect(java.util.stream.Collectors.toSet());
+	}
+
+	public List<PodEngine> engines() {
+		return engines.all();
 	}
 
 	static String reservedName(PodSandboxConfig config) {
