@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import io.rocketcri.config.RocketProperties;
+import io.rocketcri.container.spec.HostLimits;
+import io.rocketcri.container.spec.LinuxCapabilities;
 import io.rocketcri.container.spec.OciSpecGenerator;
 import io.rocketcri.container.spec.SeccompProfiles;
 import io.rocketcri.pod.PodSandboxService;
@@ -20,7 +22,7 @@ class ContainerConfiguration {
 
 	@Bean
 	OciSpecGenerator ociSpecGenerator(RocketProperties properties) throws IOException {
-		return new OciSpecGenerator(new SeccompProfiles(properties.seccompProfileRoot()), hostCapabilities());
+		return new OciSpecGenerator(new SeccompProfiles(properties.seccompProfileRoot()), hostLimits());
 	}
 
 	@Bean
@@ -40,18 +42,16 @@ class ContainerConfiguration {
 	}
 
 	/**
-	 * The capabilities this runtime holds (bounding set of our own process): a privileged
-	 * container gets exactly these. Asking runc for one the host lacks fails every privileged
-	 * container (CAP_SYS_RESOURCE is missing on some nodes).
+	 * What the runtime itself holds, which caps what a container can get: the capability bounding
+	 * set (a privileged container gets exactly it; asking runc for a capability the host lacks,
+	 * CAP_SYS_RESOURCE on some nodes, fails every privileged container), the open-files hard limit
+	 * (runc cannot raise it without CAP_SYS_RESOURCE) and whether swap is accounted.
 	 */
-	static Set<String> hostCapabilities() throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-			if (line.startsWith("CapBnd:")) {
-				long mask = Long.parseUnsignedLong(line.substring(7).strip(), 16);
-				return CapabilityNames.fromMask(mask);
-			}
-		}
-		throw new IOException("no CapBnd line in /proc/self/status");
+	static HostLimits hostLimits() throws IOException {
+		Set<String> capabilities = LinuxCapabilities.boundingSetOf(Files.readString(Path.of("/proc/self/status")));
+		long openFiles = HostLimits.openFilesHardLimitOf(Files.readString(Path.of("/proc/self/limits")));
+		boolean swap = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
+		return new HostLimits(capabilities, openFiles, swap);
 	}
 
 }

@@ -106,7 +106,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image));
 			rollback.add("root file system", () -> engine.removeContainer(id));
 			ImageConfig imageConfig = images.details(image).config();
-			ObjectNode spec = specs.generate(new SpecInput(id, config, pod.config(),
+			ObjectNode spec = specs.generate(new SpecInput(id, pod.id(), config, pod.config(),
 					new ImageSettings(imageConfig.user(), imageConfig.env(), imageConfig.entrypoint(), imageConfig.cmd(),
 							imageConfig.workingDir(), imageConfig.stopSignal(), imageConfig.volumes()),
 					paths.rootfs(), specResources(pod)));

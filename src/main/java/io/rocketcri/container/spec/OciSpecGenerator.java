@@ -98,6 +98,11 @@ public final class OciSpecGenerator {
 	 * seccomp profile type or missing localhost profile, unknown capability, bad device, unknown
 	 * user, unsupported feature)
 	 */
+	/** LinuxResources (cgroup limits) for UpdateContainerResources, by the same rules as at create. */
+	public ObjectNode resources(io.rocketcri.cri.api.LinuxContainerResources resources) {
+		return CgroupResources.of(resources, host);
+	}
+
 	public ObjectNode generate(SpecInput in) {
 		try {
 			return build(in);
