@@ -43,7 +43,8 @@ public record Container(String id, String podId, String reservedName, ContainerS
 	/** Exited with {@code code}; reason as kubelet expects: Completed, Error or OOMKilled. */
 	public Container exited(int code, long at, boolean oomKilled, String message) {
 		String why = oomKilled ? "OOMKilled" : code == 0 ? "Completed" : "Error";
-		return new Container(id, podId, reservedName, ContainerState.EXITED, createdAt, startedAt, at, code, why,
+		long finished = Math.max(at, startedAt); // the exit file's mtime has coarser resolution than our clock
+		return new Container(id, podId, reservedName, ContainerState.EXITED, createdAt, startedAt, finished, code, why,
 				message == null ? "" : message, imageId, imageName, chainIds, config, logPath, pid);
 	}
 

@@ -137,6 +137,9 @@ public class ContainerService implements PodContainers, LayerUsers {
 				throw new FailedPrecondition("starting container %s: it is %s, not created".formatted(c.id(),
 						current.state().name().toLowerCase()));
 			}
+			// taken before runc start: a short-lived process can exit (and conmon stamp its exit
+			// file) before the start call returns
+			long startedAt = nowNanos();
 			try {
 				engineOf(current).startContainer(current.id());
 			}
@@ -144,7 +147,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 				store.update(current.exited(128, nowNanos(), false, "start failed: " + ex.getMessage()));
 				throw failure("starting container " + current.id(), ex, List.of());
 			}
-			store.update(current.started(nowNanos()));
+			store.update(current.started(startedAt));
 			log.info("started container {} ({})", current.id(), current.name());
 		});
 	}
@@ -372,7 +375,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 		return new Internal(what + ": " + ex.getMessage() + suffix, ex);
 	}
 
-	static long nowNanos() {
+	public static long nowNanos() {
 		Instant now = Instant.now();
 		return now.getEpochSecond() * 1_000_000_000L + now.getNano();
 	}

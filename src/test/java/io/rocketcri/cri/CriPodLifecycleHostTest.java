@@ -49,6 +49,7 @@ import io.rocketcri.testsupport.RuntimeUnderTest;
 import io.rocketcri.testsupport.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -95,10 +96,17 @@ class CriPodLifecycleHostTest {
 	}
 
 	@BeforeAll
-	static void setUp() {
+	static void connect() {
 		client = new CriSocketClient(runtime.socket());
-		busybox = registry.pusher().push(OciImageBuilder.busybox().cmd("sh").build(), TestRegistry.uniqueRepository("bb"), "v1");
-		client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
+	}
+
+	/** After the Spring context (and with it the socket) is up: JUnit's BeforeAll runs earlier. */
+	@BeforeEach
+	void pullBusyboxOnce() {
+		if (busybox == null) {
+			busybox = registry.pusher().push(OciImageBuilder.busybox().cmd("sh").build(), TestRegistry.uniqueRepository("bb"), "v1");
+			client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
+		}
 	}
 
 	@AfterAll
