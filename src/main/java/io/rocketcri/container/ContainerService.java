@@ -343,7 +343,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 		PodEngine.PodResources r = pods.resources(pod);
 		return new io.rocketcri.container.spec.PodResources(r.netns(), r.ipcns(), r.utsns(), r.infraPid(),
 				r.hostsFile(), r.hostnameFile(), r.resolvConf(), r.shmDir(), pod.cgroupParent(),
-				pod.config().getHostname().isBlank() ? pod.name() : pod.config().getHostname());
+				PodSandboxService.hostname(pod.config()));
 	}
 
 	static Path logPath(PodSandboxConfig pod, ContainerConfig config) {

@@ -270,7 +270,7 @@ public class PodSandboxService {
 	private static PodPlan plan(String id, PodSandboxConfig config) {
 		var ns = config.getLinux().getSecurityContext().getNamespaceOptions();
 		boolean hostNetwork = ns.getNetwork() == NamespaceMode.NODE;
-		String hostname = config.getHostname().isBlank() ? config.getMetadata().getName() : config.getHostname();
+		String hostname = hostname(config);
 		var dns = config.getDnsConfig();
 		return new PodPlan(id, hostname, !hostNetwork, ns.getIpc() != NamespaceMode.NODE, ns.getPid() == NamespaceMode.POD,
 				Map.copyOf(config.getLinux().getSysctlsMap()), config.getLinux().getCgroupParent(), dns.getServersList(),
@@ -300,6 +300,20 @@ public class PodSandboxService {
 			return new Unavailable(what + ": " + ex.getMessage() + suffix, ex);
 		}
 		return new Internal(what + ": " + ex.getMessage() + suffix, ex);
+	}
+
+	/** The pod's host name: kubelet always sends one; without it the pod gets the node's, as with containerd. */
+	public static String hostname(PodSandboxConfig config) {
+		return config.getHostname().isBlank() ? nodeHostname() : config.getHostname();
+	}
+
+	private static String nodeHostname() {
+		try {
+			return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+		}
+		catch (IOException ex) {
+			return "localhost";
+		}
 	}
 
 	static long nowNanos() {
