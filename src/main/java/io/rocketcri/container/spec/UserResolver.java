@@ -87,6 +87,11 @@ public final class UserResolver {
 		if (gid == null) {
 			gid = entry.map(PasswdEntry::gid).orElse(0L);
 		}
+		if (securityContext.hasRunAsGroup() && !securityContext.hasRunAsUser()
+				&& securityContext.getRunAsUsername().isEmpty()) {
+			// CRI: a group alone would pair the image's user with a group it may never have had
+			throw new InvalidArgument(SC + "run_as_group: set without run_as_user or run_as_username");
+		}
 		if (securityContext.hasRunAsGroup()) {
 			gid = id(securityContext.getRunAsGroup().getValue(), SC + "run_as_group");
 		}

@@ -110,15 +110,14 @@ class UserResolverTest {
 	}
 
 	@Test
-	void runAsGroupAppliesToTheImageUserToo() {
+	void runAsGroupWithoutAUserIsRefused() {
 		LinuxContainerSecurityContext sc = LinuxContainerSecurityContext.newBuilder()
 			.setRunAsGroup(Int64Value.newBuilder().setValue(7))
 			.build();
 
-		ResolvedUser user = this.resolver.resolve(this.rootfs, sc, "app:users");
-
-		assertThat(user.uid()).isEqualTo(1000);
-		assertThat(user.gid()).isEqualTo(7);
+		assertThatThrownBy(() -> this.resolver.resolve(this.rootfs, sc, "app:users"))
+			.isInstanceOf(InvalidArgument.class)
+			.hasMessageContaining("run_as_group: set without run_as_user or run_as_username");
 	}
 
 	@Test
