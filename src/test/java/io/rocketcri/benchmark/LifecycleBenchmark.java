@@ -1,0 +1,183 @@
+package io.rocketcri.benchmark;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.cri.api.ContainerConfig;
+import io.rocketcri.cri.api.ContainerMetadata;
+import io.rocketcri.cri.api.ContainerStatusRequest;
+import io.rocketcri.cri.api.CreateContainerRequest;
+import io.rocketcri.cri.api.ImageSpec;
+import io.rocketcri.cri.api.LinuxPodSandboxConfig;
+import io.rocketcri.cri.api.PodSandboxConfig;
+import io.rocketcri.cri.api.PodSandboxMetadata;
+import io.rocketcri.cri.api.PullImageRequest;
+import io.rocketcri.cri.api.RemoveContainerRequest;
+import io.rocketcri.cri.api.RemovePodSandboxRequest;
+import io.rocketcri.cri.api.RunPodSandboxRequest;
+import io.rocketcri.cri.api.StartContainerRequest;
+import io.rocketcri.cri.api.StopContainerRequest;
+import io.rocketcri.cri.api.StopPodSandboxRequest;
+import io.rocketcri.testsupport.CriSocketClient;
+import io.rocketcri.testsupport.OciImageBuilder;
+import io.rocketcri.testsupport.PushedImage;
+import io.rocketcri.testsupport.RuntimeUnderTest;
+import io.rocketcri.testsupport.TestRegistry;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Pod and container lifecycles over the CRI socket next to a bare runc
+ * create → start → kill → delete of the very bundle rocket-cri generated, in one run. Prints
+ * p50/p99 and the ratios; asserts no time (machines here are shared and noisy).
+ *
+ * <p>Run: {@code ./mvnw verify -Dgroups=benchmark -DexcludedGroups= -Dtest=LifecycleBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ */
+@Tag("benchmark")
+@SpringBootTest
+class LifecycleBenchmark {
+
+	static final int ROUNDS = 20;
+
+	static final RuntimeUnderTest runtime = new RuntimeUnderTest("lifecycle-benchmark");
+
+	static final TestRegistry registry = TestRegistry.shared();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry props) throws Exception {
+		runtime.register(props);
+		Files.createDirectories(runtime.cniConfigDir());
+		Files.writeString(runtime.cniConfigDir().resolve("10-bench.conflist"), """
+				{"cniVersion": "1.0.0", "name": "rocket-bench",
+				 "plugins": [
+				   {"type": "bridge", "bridge": "rcri-bench0", "isGateway": true, "ipMasq": true,
+				    "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.232.9.0/24"}]], "dataDir": "%s"}},
+				   {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
+				 ]}""".formatted(runtime.root().resolve("ipam")));
+		Files.writeString(runtime.registriesConf(), "[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+	}
+
+	@Test
+	void lifecycles() throws Exception {
+		PushedImage busybox = registry.pusher().push(OciImageBuilder.busybox().build(), TestRegistry.uniqueRepository("bench"), "v1");
+		List<Long> pods = new ArrayList<>();
+		List<Long> containers = new ArrayList<>();
+		List<Long> bare = new ArrayList<>();
+		try (CriSocketClient client = new CriSocketClient(runtime.socket())) {
+			client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
+			for (int i = 0; i < ROUNDS; i++) {
+				long start = System.nanoTime();
+				String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig("p" + i)).build()).getPodSandboxId();
+				client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				pods.add(System.nanoTime() - start);
+			}
+			PodSandboxConfig podConfig = podConfig("ctr");
+			String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build()).getPodSandboxId();
+			Path bundle = null;
+			for (int i = 0; i < ROUNDS; i++) {
+				long start = System.nanoTime();
+				String id = client.runtime()
+					.createContainer(CreateContainerRequest.newBuilder()
+						.setPodSandboxId(pod)
+						.setSandboxConfig(podConfig)
+						.setConfig(ContainerConfig.newBuilder()
+							.setMetadata(ContainerMetadata.newBuilder().setName("c" + i))
+							.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
+							.addCommand("sleep")
+							.addCommand("3600"))
+						.build())
+					.getContainerId();
+				client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+				if (i == ROUNDS - 1) {
+					bundle = copyBundle(client, id);
+				}
+				client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
+				client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+				if (i < ROUNDS - 1) {
+					containers.add(System.nanoTime() - start);
+				}
+			}
+			Path runcRoot = Files.createTempDirectory("bench-runc");
+			for (int i = 0; i < ROUNDS; i++) {
+				String id = "bench-" + UUID.randomUUID();
+				long start = System.nanoTime();
+				runc(runcRoot, "create", "--bundle", bundle.toString(), id);
+				runc(runcRoot, "start", id);
+				runc(runcRoot, "kill", id, "KILL");
+				runc(runcRoot, "delete", "--force", id);
+				bare.add(System.nanoTime() - start);
+			}
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+		}
+		finally {
+			new ProcessBuilder("ip", "link", "del", "rcri-bench0").start().waitFor();
+		}
+		System.out.printf("%nLIFECYCLE BENCHMARK  %d rounds each%n", ROUNDS);
+		print("bare runc create/start/kill/delete", bare);
+		print("CRI container create/start/stop/remove", containers);
+		print("CRI pod run/stop/remove (CNI bridge)", pods);
+		System.out.printf("  container / bare runc   p50 %.2fx (target 1.3x)%n", (double) p(containers, 50) / p(bare, 50));
+		System.out.printf("  pod / bare runc         p50 %.2fx (target 1.5x)%n%n", (double) p(pods, 50) / p(bare, 50));
+	}
+
+	/** The bundle rocket-cri wrote, with its own root mount point, so runc can run it again as is. */
+	private static Path copyBundle(CriSocketClient client, String id) throws Exception {
+		JsonNode info = new ObjectMapper().readTree(client.runtime()
+			.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
+			.getInfoOrThrow("info"));
+		Path source = Path.of(info.get("bundle").asText());
+		Path copy = Files.createTempDirectory("bench-bundle");
+		ObjectNode spec = (ObjectNode) new ObjectMapper().readTree(source.resolve("config.json").toFile());
+		// the container's overlay is unmounted on remove: run the copy from a plain directory instead
+		Path rootfs = copy.resolve("rootfs");
+		new ProcessBuilder("cp", "-a", info.get("rootfs").asText() + "/.", rootfs.toString()).inheritIO().start().waitFor();
+		((ObjectNode) spec.get("root")).put("path", rootfs.toString());
+		((ObjectNode) spec.get("linux")).put("cgroupsPath", "/rocket-cri-bench/bare");
+		new ObjectMapper().writeValue(copy.resolve("config.json").toFile(), spec);
+		return copy;
+	}
+
+	private static void runc(Path root, String... args) throws Exception {
+		List<String> argv = new ArrayList<>(List.of("runc", "--root", root.toString()));
+		argv.addAll(List.of(args));
+		Process p = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.redirectError(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		if (p.waitFor() != 0 && !args[0].equals("kill")) {
+			throw new IllegalStateException("runc " + String.join(" ", args) + " exited " + p.exitValue());
+		}
+	}
+
+	private static PodSandboxConfig podConfig(String name) {
+		return PodSandboxConfig.newBuilder()
+			.setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("bench").setUid(UUID.randomUUID().toString()))
+			.setHostname(name)
+			.setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/rocket-cri-bench"))
+			.build();
+	}
+
+	private static void print(String what, List<Long> samples) {
+		System.out.printf("  %-42s p50 %7.1f ms   p99 %7.1f ms%n", what, p(samples, 50) / 1e6, p(samples, 99) / 1e6);
+	}
+
+	private static long p(List<Long> samples, int percentile) {
+		List<Long> sorted = samples.stream().sorted().toList();
+		int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+		return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+	}
+
+}
