@@ -164,8 +164,8 @@ public class PodSandboxService {
 				members.removeAll(id);
 			}
 			try {
-				if (pod.netns() != null) {
-					// DEL again: it must succeed even when the first one ran, and frees IPs a crash kept
+				if (pod.netns() != null && pod.networkReady()) {
+					// a stop that could not tear the network down left it marked ready: try again
 					network.tearDown(networkRequest(pod));
 				}
 				engines.forHandler(pod.runtimeHandler()).removePod(id, resources(pod));
