@@ -11,6 +11,7 @@ import io.rocketcri.failure.DeadlineExceeded;
 import io.rocketcri.image.ImageService;
 import io.rocketcri.pod.PodSandbox;
 import io.rocketcri.pod.PodSandboxService;
+import io.rocketcri.stats.ContainerStatsService;
 import io.rocketcri.cri.api.CgroupDriver;
 import io.rocketcri.cri.api.LinuxRuntimeConfiguration;
 import io.rocketcri.cri.api.RuntimeConfigRequest;
@@ -51,6 +52,10 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final ContainerMapper containerMapper;
 
+	private final ContainerStatsService stats;
+
+	private final StatsMapper statsMapper;
+
 	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
 			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper) {
 		this.node = node;
@@ -60,6 +65,20 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 		this.images = images;
 		this.podMapper = podMapper;
 		this.containerMapper = containerMapper;
+	}
+
+	@Override
+	public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> response) {
+		Calls.reply(response, () -> ContainerStatsResponse.newBuilder()
+			.setStats(statsMapper.toProto(stats.stats(request.getContainerId())))
+			.build());
+	}
+
+	@Override
+	public void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> response) {
+		Calls.reply(response, () -> ListContainerStatsResponse.newBuilder()
+			.addAllStats(stats.list(statsMapper.filter(request.getFilter())).stream().map(statsMapper::toProto).toList())
+			.build());
 	}
 
 	@Override

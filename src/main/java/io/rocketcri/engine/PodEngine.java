@@ -70,6 +70,9 @@ public interface PodEngine {
 	 */
 	void removeLeftovers(java.util.Set<String> knownPodIds, java.util.Set<String> knownContainerIds);
 
+	/** CPU, memory and writable-layer usage of a container, empty when it has no cgroup (not running). */
+	Optional<ContainerUsage> usage(String id);
+
 	/** Directory of a container's bundle and root file system mount point. */
 	ContainerPaths paths(String id);
 
@@ -99,6 +102,11 @@ public interface PodEngine {
 
 	/** @param finishedAt nanoseconds since the epoch */
 	record ExitInfo(int exitCode, long finishedAt, boolean oomKilled) {
+	}
+
+	/** @param writableBytes bytes in the container's writable layer (likewise inodes) */
+	record ContainerUsage(CgroupReader.CgroupUsage cgroup, long writableBytes, long writableInodes,
+			Path writableLayer) {
 	}
 
 	record ExecOutput(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {

@@ -65,6 +65,11 @@ public final class RuncPodEngine implements PodEngine {
 
 	private final Path catatonit;
 
+	private final CgroupReader cgroups = CgroupReader.host();
+
+	/** Container id → cgroupsPath from its bundle; read once, dropped on remove. */
+	private final java.util.concurrent.ConcurrentHashMap<String, String> cgroupPaths = new java.util.concurrent.ConcurrentHashMap<>();
+
 	public RuncPodEngine(String handler, Path stateRoot, Path dataRoot, NamespacePinner pinner, PodSysctls sysctls,
 			OciRuntime oci, HostOs host, Path catatonit) {
 		this.handler = handler;
@@ -280,6 +285,7 @@ public final class RuncPodEngine implements PodEngine {
 		Files.deleteIfExists(rootfs);
 		Files.deleteIfExists(dir);
 		removeBundle(id);
+		cgroupPaths.remove(id);
 	}
 
 	@Override
@@ -311,6 +317,45 @@ public final class RuncPodEngine implements PodEngine {
 	@Override
 	public void reopenLog(String id) throws IOException {
 		oci.reopenLog(id);
+	}
+
+	@Override
+	public Optional<ContainerUsage> usage(String id) {
+		String cgroupsPath = cgroupPaths.computeIfAbsent(id, this::cgroupsPathOf);
+		if (cgroupsPath == null || cgroupsPath.isEmpty()) {
+			return Optional.empty();
+		}
+		return cgroups.read(cgroupsPath).map(cgroup -> {
+			Path upper = containerDir(id).resolve("upper");
+			long[] usage = { 0, 0 };
+			try (var walk = Files.walk(upper)) {
+				walk.forEach(p -> {
+					usage[1]++;
+					if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+						try {
+							usage[0] += Files.size(p);
+						}
+						catch (IOException ex) {
+							// removed while we walked
+						}
+					}
+				});
+			}
+			catch (IOException | java.io.UncheckedIOException ex) {
+				// the layer is going away with its container
+			}
+			return new ContainerUsage(cgroup, usage[0], usage[1], upper);
+		});
+	}
+
+	/** The cgroup path runc was given, from the bundle; empty string when there is none. */
+	private String cgroupsPathOf(String id) {
+		try {
+			return JSON.readTree(bundleDir(id).resolve("config.json").toFile()).path("linux").path("cgroupsPath").asText("");
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 	@Override
