@@ -57,7 +57,10 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	private final StatsMapper statsMapper;
 
 	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
-			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper) {
+			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper,
+			ContainerStatsService stats, StatsMapper statsMapper) {
+		this.stats = stats;
+		this.statsMapper = statsMapper;
 		this.node = node;
 		this.statusMapper = statusMapper;
 		this.pods = pods;
