@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -105,6 +106,56 @@ class ConmonOciRuntimeHostTest extends OciRuntimeContractTest {
 		runtime.kill(id, 15, false);
 
 		assertThat(runtime.awaitExit(id, Duration.ofSeconds(10)).exitCode()).isEqualTo(143);
+	}
+
+	@Test
+	void killAllReachesTheProcessesBehindAnInit() throws Exception {
+		// the shell is the PID-namespace init and ignores SIGTERM; its child does not, and when
+		// the child dies the shell's wait returns 143 and the shell exits with it
+		String id = newId();
+		runtime.create(CreateRequest.of(id, bundle(id, "sh", "-c", "sleep 1000 & wait $!"), null));
+		runtime.start(id);
+		Path procs = Path.of("/sys/fs/cgroup/pids" + BusyboxBundle.CGROUP_PARENT + "/" + id + "/cgroup.procs");
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (Files.readAllLines(procs).size() < 2 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+
+		runtime.kill(id, 15, true);
+
+		assertThat(runtime.awaitExit(id, Duration.ofSeconds(10)).exitCode()).isEqualTo(143);
+	}
+
+	@Test
+	void aTerminalContainerLogsWhatItsTerminalShows() throws Exception {
+		String id = newId();
+		Path log = this.dir.resolve(id + ".log");
+		Path bundle = BusyboxBundle.builder(this.dir.resolve(id), id)
+			.args("sh", "-c", "test -t 0 && test -t 1 && echo on a tty")
+			.terminal(true)
+			.write();
+		runtime.create(new CreateRequest(id, bundle, log, true, false, false, "runc"));
+		runtime.start(id);
+
+		assertThat(runtime.awaitExit(id, Duration.ofSeconds(10)).exitCode()).isZero();
+		assertThat(Files.readString(log)).contains(" stdout F on a tty\r\n");
+	}
+
+	@Test
+	void stdinStaysOpenUntilSomeoneAttaches() throws Exception {
+		// without --stdin the process reads /dev/null and goes on at once
+		String closed = newId();
+		runtime.create(CreateRequest.of(closed, bundle(closed, "sh", "-c", "read line; exit 5"), null));
+		runtime.start(closed);
+		assertThat(runtime.awaitExit(closed, Duration.ofSeconds(10)).exitCode()).isEqualTo(5);
+
+		String open = newId();
+		runtime.create(new CreateRequest(open, bundle(open, "sh", "-c", "read line; exit 5"), null, false, true, false,
+				"runc"));
+		runtime.start(open);
+		assertThatThrownBy(() -> runtime.awaitExit(open, Duration.ofMillis(500)))
+			.isInstanceOf(TimeoutException.class);
+		assertThat(runtime.state(open).status()).isEqualTo(ContainerState.RUNNING);
 	}
 
 	@Test
