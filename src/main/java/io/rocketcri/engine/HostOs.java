@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The few file-system system calls that the JDK does not offer, or offers only while following
- * symbolic links. Everything above {@code engine/} reaches the kernel through this interface, so
+ * The few system calls that the JDK does not offer, or offers only while following symbolic
+ * links: file-system calls, plus signalling a process (group) and poking a FIFO without blocking. Everything above {@code engine/} reaches the kernel through this interface, so
  * that image, snapshot and container code can be unit-tested against a fake.
  *
  * <p>Contract shared by every implementation:
@@ -46,6 +46,12 @@ public interface HostOs {
 
 	/** {@link #mount} flag: with {@link #MS_BIND}, bind the whole subtree. */
 	long MS_REC = 16384L;
+
+	/** {@link #kill} signal: terminate, cannot be caught. */
+	int SIGKILL = 9;
+
+	/** {@link #kill} signal: polite termination request. */
+	int SIGTERM = 15;
 
 	/**
 	 * {@link #mount} flag (with a null source and type): make the mount private, so that mounts
@@ -120,5 +126,22 @@ public interface HostOs {
 	 * @param flags 0 or {@link #MNT_DETACH}
 	 */
 	void unmount(Path target, int flags) throws IOException;
+
+	/**
+	 * Sends {@code signal} to process {@code pid}, or to every process of group {@code -pid} when
+	 * {@code pid} is negative, as kill(2). Signal 0 only checks that the target exists.
+	 * Fails with errno {@link HostOsException#ESRCH} when there is no such process or group (a
+	 * zombie still counts as existing until it is reaped).
+	 */
+	void kill(int pid, int signal) throws IOException;
+
+	/**
+	 * Opens the FIFO {@code fifo} for writing without ever blocking, writes {@code data} and
+	 * closes it. Fails with errno {@link HostOsException#ENXIO} when no process has the FIFO open
+	 * for reading (for instance conmon's control FIFO after conmon exited), where a plain open
+	 * would wait forever, and with {@link HostOsException#EAGAIN} when the pipe is full. Writes
+	 * of up to 4096 bytes ({@code PIPE_BUF}) are atomic.
+	 */
+	void writeFifo(Path fifo, byte[] data) throws IOException;
 
 }

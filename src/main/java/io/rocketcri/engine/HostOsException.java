@@ -15,6 +15,15 @@ public class HostOsException extends IOException {
 	/** Operation not permitted. */
 	public static final int EPERM = 1;
 
+	/** No such process (kill). */
+	public static final int ESRCH = 3;
+
+	/** No such device or address: a FIFO opened for writing without blocking has no reader. */
+	public static final int ENXIO = 6;
+
+	/** Resource temporarily unavailable: a non-blocking write found the pipe full. */
+	public static final int EAGAIN = 11;
+
 	/** File exists. */
 	public static final int EEXIST = 17;
 

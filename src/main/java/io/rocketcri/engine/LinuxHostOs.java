@@ -84,6 +84,22 @@ public final class LinuxHostOs implements HostOs {
 	private static final MethodHandle UMOUNT2 = capturing("umount2",
 			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
+	private static final MethodHandle KILL = capturing("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+	/** open(2) is variadic (the mode); we never pass O_CREAT, so only the two fixed arguments. */
+	private static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+	private static final MethodHandle WRITE = capturing("write",
+			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+	private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+	private static final int O_WRONLY = 01;
+
+	private static final int O_NONBLOCK = 04000;
+
+	private static final int O_CLOEXEC = 02000000;
+
 	/** glibc 2.32+: the message for an errno, thread-safe and locale-independent; may be absent. */
 	private static final MethodHandle STRERRORDESC_NP = LIBC.find("strerrordesc_np")
 		.map((symbol) -> LINKER.downcallHandle(symbol, FunctionDescriptor.of(ADDRESS, JAVA_INT)))
@@ -230,6 +246,42 @@ public final class LinuxHostOs implements HostOs {
 		call((arena, state) -> {
 			int rc = (int) UMOUNT2.invokeExact(state, cString(arena, target), flags);
 			check(rc, state, "umount2", target);
+			return null;
+		});
+	}
+
+	@Override
+	public void kill(int pid, int signal) throws IOException {
+		call((arena, state) -> {
+			int rc = (int) KILL.invokeExact(state, pid, signal);
+			if (rc < 0) {
+				int errno = errno(state);
+				throw new HostOsException("kill " + signal, (pid < 0 ? "group " + -pid : "pid " + pid), errno,
+						describe(errno));
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public void writeFifo(Path fifo, byte[] data) throws IOException {
+		call((arena, state) -> {
+			int fd = (int) OPEN.invokeExact(state, cString(arena, fifo), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+			check(fd, state, "open (write, non-blocking)", fifo);
+			try {
+				MemorySegment buffer = arena.allocate(Math.max(1, data.length));
+				MemorySegment.copy(data, 0, buffer, JAVA_BYTE, 0, data.length);
+				long offset = 0;
+				while (offset < data.length) {
+					long written = (long) WRITE.invokeExact(state, fd, buffer.asSlice(offset), data.length - offset);
+					check(written, state, "write", fifo);
+					offset += written;
+				}
+			}
+			finally {
+				int closed = (int) CLOSE.invokeExact(state, fd);
+				// a failed close of a FIFO loses nothing: the data is already in the pipe
+			}
 			return null;
 		});
 	}

@@ -1,5 +1,6 @@
 package io.rocketcri.engine;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -24,6 +25,9 @@ import java.util.Map;
  * <li>Extended attributes and owners live in maps keyed by path; nothing reaches the disk.</li>
  * <li>{@link #symlink} and {@link #utimensNoFollow} act on the real file system through the JDK.</li>
  * <li>{@link #mount}/{@link #unmount} only record.</li>
+ * <li>{@link #kill} succeeds for the test's own pid and the pids given to {@link #addProcess},
+ * and records the signal; {@link #writeFifo} succeeds for FIFOs given to {@link #openForReading}
+ * and keeps the bytes.</li>
  * <li>{@link #failWhen} makes a call on a path fail with a given errno.</li>
  * </ul>
  * Every call is appended to {@link #calls()} as {@code "<call> <path>"}. Thread-safe (every
@@ -59,6 +63,39 @@ public final class FakeHostOs implements HostOs {
 	private final Map<Path, Mount> mounts = new LinkedHashMap<>();
 
 	private final Map<String, Integer> failures = new HashMap<>();
+
+	private final Map<Integer, List<Integer>> signals = new HashMap<>();
+
+	private final Map<Path, ByteArrayOutputStream> fifoReaders = new HashMap<>();
+
+	/** Makes {@link #kill} see a live process {@code pid}. */
+	public synchronized FakeHostOs addProcess(int pid) {
+		this.signals.putIfAbsent(pid, new ArrayList<>());
+		return this;
+	}
+
+	/** Makes {@link #kill} see no process {@code pid} any more. */
+	public synchronized FakeHostOs removeProcess(int pid) {
+		this.signals.remove(pid);
+		return this;
+	}
+
+	/** Signals sent to {@code pid} (or to group {@code -pid}) through {@link #kill}, oldest first. */
+	public synchronized List<Integer> signalsSent(int pid) {
+		return List.copyOf(this.signals.getOrDefault(Math.abs(pid), List.of()));
+	}
+
+	/** Pretends some process holds {@code fifo} open for reading, so {@link #writeFifo} succeeds. */
+	public synchronized FakeHostOs openForReading(Path fifo) {
+		this.fifoReaders.putIfAbsent(key(fifo), new ByteArrayOutputStream());
+		return this;
+	}
+
+	/** Bytes written through {@link #writeFifo} to a FIFO opened with {@link #openForReading}. */
+	public synchronized byte[] writtenTo(Path fifo) {
+		ByteArrayOutputStream out = this.fifoReaders.get(key(fifo));
+		return out != null ? out.toByteArray() : new byte[0];
+	}
 
 	/** Makes the next and every later {@code call} (e.g. "lsetxattr") on {@code path} fail. */
 	public synchronized FakeHostOs failWhen(String call, Path path, int errno) {
@@ -141,6 +178,32 @@ public final class FakeHostOs implements HostOs {
 		if (this.mounts.remove(key(target)) == null) {
 			throw new HostOsException("umount2", target, HostOsException.EINVAL, "Invalid argument");
 		}
+	}
+
+	@Override
+	public synchronized void kill(int pid, int signal) throws IOException {
+		this.calls.add("kill " + pid + " " + signal);
+		int target = Math.abs(pid);
+		if (target == ProcessHandle.current().pid()) {
+			return;
+		}
+		List<Integer> sent = this.signals.get(target);
+		if (sent == null) {
+			throw new HostOsException("kill " + signal, "pid " + pid, HostOsException.ESRCH, "No such process");
+		}
+		sent.add(signal);
+	}
+
+	@Override
+	public synchronized void writeFifo(Path fifo, byte[] data) throws IOException {
+		record("writeFifo", fifo);
+		requireExists(fifo, "open");
+		ByteArrayOutputStream reader = this.fifoReaders.get(key(fifo));
+		if (reader == null) {
+			throw new HostOsException("open (write, non-blocking)", fifo, HostOsException.ENXIO,
+					"No such device or address");
+		}
+		reader.writeBytes(data);
 	}
 
 	/** Calls made so far, oldest first, as {@code "<call> <absolute path>"}. */

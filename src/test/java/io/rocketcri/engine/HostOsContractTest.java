@@ -105,4 +105,28 @@ abstract class HostOsContractTest {
 		assertThat(usage.freeInodes()).isBetween(0L, usage.totalInodes());
 	}
 
+	@Test
+	void killOfAMissingProcessFailsWithEsrch() {
+		// above the kernel's pid_max limit (2^22), so never a live process
+		assertThatThrownBy(() -> hostOs().kill(Integer.MAX_VALUE, 0)).isInstanceOf(HostOsException.class)
+			.satisfies((ex) -> assertThat(((HostOsException) ex).errno()).isEqualTo(HostOsException.ESRCH))
+			.hasMessageContaining("kill 0");
+	}
+
+	@Test
+	void signalZeroFindsOurselves() throws IOException {
+		hostOs().kill((int) ProcessHandle.current().pid(), 0);
+	}
+
+	@Test
+	void writeFifoWithoutAReaderFailsInsteadOfBlocking() throws IOException {
+		Path fifo = this.dir.resolve("ctl");
+		hostOs().mknod(fifo, HostOs.S_IFIFO | 0600, 0, 0);
+
+		assertThatThrownBy(() -> hostOs().writeFifo(fifo, "2 0 0\n".getBytes(StandardCharsets.US_ASCII)))
+			.isInstanceOf(HostOsException.class)
+			.satisfies((ex) -> assertThat(((HostOsException) ex).errno()).isEqualTo(HostOsException.ENXIO))
+			.hasMessageContaining(fifo.toString());
+	}
+
 }

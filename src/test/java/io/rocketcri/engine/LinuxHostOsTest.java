@@ -1,9 +1,12 @@
 package io.rocketcri.engine;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,48 @@ class LinuxHostOsTest extends HostOsContractTest {
 		assertThat(target.resolve("marker")).doesNotExist();
 		assertThatThrownBy(() -> this.os.unmount(target, 0)).isInstanceOf(HostOsException.class)
 			.hasMessageContaining("umount2 " + target);
+	}
+
+	@Test
+	void writeFifoReachesAReader() throws Exception {
+		Path fifo = this.dir.resolve("ctl");
+		this.os.mknod(fifo, HostOs.S_IFIFO | 0600, 0, 0);
+		CompletableFuture<byte[]> read = new CompletableFuture<>();
+		Thread.ofVirtual().start(() -> {
+			try (InputStream in = Files.newInputStream(fifo)) {
+				read.complete(in.readAllBytes());
+			}
+			catch (Exception ex) {
+				read.completeExceptionally(ex);
+			}
+		});
+		// the reader's open blocks until a writer comes, and our open fails until the reader is there
+		long deadline = System.nanoTime() + 5_000_000_000L;
+		while (true) {
+			try {
+				this.os.writeFifo(fifo, "2 0 0\n".getBytes(StandardCharsets.US_ASCII));
+				break;
+			}
+			catch (HostOsException ex) {
+				if (ex.errno() != HostOsException.ENXIO || System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(5);
+			}
+		}
+
+		assertThat(new String(read.get(5, TimeUnit.SECONDS), StandardCharsets.US_ASCII))
+			.isEqualTo("2 0 0\n");
+	}
+
+	@Test
+	void killReachesAChildProcess() throws Exception {
+		Process sleeper = new ProcessBuilder("sleep", "30").start();
+
+		this.os.kill((int) sleeper.pid(), HostOs.SIGTERM);
+
+		assertThat(sleeper.waitFor(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(sleeper.exitValue()).isEqualTo(128 + HostOs.SIGTERM);
 	}
 
 }

@@ -1,0 +1,519 @@
+package io.rocketcri.engine.oci;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.rocketcri.engine.CommandRunner;
+import io.rocketcri.engine.CommandRunner.Command;
+import io.rocketcri.engine.ExecutableLocator;
+import io.rocketcri.engine.HostOs;
+import io.rocketcri.engine.HostOsException;
+import io.rocketcri.engine.oci.OciException.Reason;
+
+/**
+ * {@link OciRuntime} on conmon 2.1 and runc (or another OCI runtime with runc's command line).
+ *
+ * <p>Each container gets its own conmon, started for {@code runc create}. conmon daemonises (the
+ * process we start exits as soon as it has forked), becomes the subreaper of the container, owns
+ * its stdout/stderr (the CRI log file), writes the exit code to {@code exits/<id>} and
+ * {@code containers/<id>/exit}, creates {@code containers/<id>/oom} when the OOM killer acted,
+ * and serves the attach socket and the control FIFO. Everything else ({@code start},
+ * {@code kill}, {@code state}, {@code delete}, {@code update}) calls the runtime directly. How
+ * conmon gets its sync pipe is explained on {@link ConmonLauncher}; the ExecSync flow on
+ * {@link ConmonExecSync}.
+ *
+ * <h2>Who reaps whom</h2>
+ * rocket-cri is not a child subreaper. The first conmon process is our child and the JDK reaps
+ * it. The daemonised conmon is re-parented to the host's init, which reaps it when it exits
+ * after its container (here PID 1 does so every ~2 s, so a finished conmon may show as a zombie
+ * that long: it is not ours to reap, and it holds nothing). Container processes are conmon's to
+ * reap. ExecSync keeps conmon as our direct child ({@code --sync}) and kills a timed-out
+ * process group itself while conmon is still waiting for it, so conmon reaps it; see
+ * {@link ConmonExecSync}.
+ *
+ * <p>Thread safety: no lock; the record cache is a concurrent map, and calls for one id are
+ * serialised by the caller (see {@link OciRuntime}).
+ */
+public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
+
+	/** Bound on a runc call; they take milliseconds unless the host is in trouble. */
+	static final Duration RUNC_TIMEOUT = Duration.ofMinutes(1);
+
+	/** Bound on {@code runc create} under conmon (CRI-O's default container_create_timeout). */
+	static final Duration CREATE_TIMEOUT = Duration.ofMinutes(4);
+
+	/** How long a finished or killed container's conmon gets to write its files and exit. */
+	static final Duration CONMON_EXIT_GRACE = Duration.ofSeconds(10);
+
+	private final StateLayout layout;
+
+	private final CommandRunner runner;
+
+	private final HostOs host;
+
+	private final ExecutableLocator tools;
+
+	private final ConmonLauncher launcher;
+
+	private final ExitFileWatcher exits;
+
+	private final ConmonExecSync execSync;
+
+	/** Records by id, loaded from the persist directory on first use after a restart. */
+	private final Map<String, ConmonContainer> containers = new ConcurrentHashMap<>();
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	public ConmonOciRuntime(Path stateRoot, CommandRunner runner, HostOs host, ExecutableLocator tools) {
+		this.layout = new StateLayout(stateRoot);
+		this.runner = runner;
+		this.host = host;
+		this.tools = tools;
+		this.launcher = new ConmonLauncher(runner, host, this.layout.syncDir());
+		this.exits = new ExitFileWatcher(this.layout.exitDir());
+		this.execSync = new ConmonExecSync(this.launcher, host, this.layout);
+	}
+
+	@Override
+	public CreatedContainer create(CreateRequest request) throws OciException {
+		String id = StateLayout.checkId(request.id());
+		String handler = StateLayout.checkHandler(request.runtimeHandler());
+		if (request.logPath() != null && request.logPath().toString().contains(":")) {
+			// conmon cuts its --log-path option at the first ':' (driver:path)
+			throw new IllegalArgumentException("log path must not contain ':': " + request.logPath());
+		}
+		String action = "creating container " + id;
+		Path persist = this.layout.persistDir(id);
+		Path runtimeRoot = this.layout.runtimeRoot(handler);
+		// Refuse a taken id before any side effect: undoing a failed create deletes the container
+		// by id, which must never be someone else's.
+		if (Files.exists(runtimeRoot.resolve(id)) || Files.exists(persist.resolve(ConmonContainer.FILE_NAME))) {
+			throw new OciException(action + ": the id is already in use", Reason.ALREADY_EXISTS, null);
+		}
+		ConmonContainer container = new ConmonContainer(id, request.bundle().toAbsolutePath().normalize(),
+				request.logPath() != null ? request.logPath().toAbsolutePath().normalize() : null, handler,
+				locate(handler, action));
+		Path conmon = locate("conmon", action);
+		try {
+			for (Path dir : List.of(runtimeRoot, this.layout.exitDir(), this.layout.attachDir(), persist)) {
+				Files.createDirectories(dir);
+			}
+			if (container.logPath() != null) {
+				Files.createDirectories(container.logPath().getParent());
+			}
+			// leftovers of an earlier container with this id would read as this one's exit
+			Files.deleteIfExists(this.layout.exitFile(id));
+			Files.deleteIfExists(persist.resolve("exit"));
+			Files.deleteIfExists(persist.resolve("oom"));
+			container.save(persist);
+		}
+		catch (IOException ex) {
+			removeFiles(id);
+			throw new OciException(action + ": preparing " + persist + ": " + ex.getMessage(), Reason.FAILED, ex);
+		}
+		this.containers.put(id, container);
+		try {
+			return runCreate(container, request, conmon, action);
+		}
+		catch (OciException ex) {
+			undoCreate(container, ex);
+			throw ex;
+		}
+	}
+
+	private CreatedContainer runCreate(ConmonContainer container, CreateRequest request, Path conmon, String action)
+			throws OciException {
+		Path persist = this.layout.persistDir(container.id());
+		Path runcLog = persist.resolve("runc.log");
+		long runcLogStart = RuntimeMessages.sizeOf(runcLog);
+		List<String> argv = ConmonArgs.create(conmon, container, request, this.layout);
+		try (ConmonLauncher.Launch launch = this.launcher.launch(container.id(), argv, container.bundle(), 1,
+				CREATE_TIMEOUT.plusSeconds(30))) {
+			CommandRunner.Result first = launch.awaitProcess(CREATE_TIMEOUT);
+			if (first.timedOut() || first.exitCode() != 0) {
+				throw failure(action, argv, first.exitCode(),
+						join(RuntimeMessages.fromStderr(first.stderrText()), RuntimeMessages.fromJsonLog(runcLog, runcLogStart)));
+			}
+			SyncFifo.Message report;
+			try {
+				report = launch.sync().next(CREATE_TIMEOUT);
+			}
+			catch (TimeoutException ex) {
+				throw new OciException(action + ": conmon reported nothing within " + CREATE_TIMEOUT.toSeconds() + " s",
+						Reason.TIMED_OUT, argv, -1, RuntimeMessages.fromJsonLog(runcLog, runcLogStart), ex);
+			}
+			if (report == null || report.failed()) {
+				String said = report == null ? "conmon exited without reporting a pid" : report.message();
+				throw failure(action, argv, -1, join(RuntimeMessages.fromStderr(said),
+						RuntimeMessages.fromJsonLog(runcLog, runcLogStart)));
+			}
+			int conmonPid = readPid(persist.resolve("conmon.pid"));
+			return new CreatedContainer(report.value(), conmonPid);
+		}
+		catch (OciException ex) {
+			throw ex;
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new OciException(action + ": running conmon: " + ex.getMessage(), Reason.FAILED, argv, -1,
+					RuntimeMessages.fromJsonLog(runcLog, runcLogStart), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new OciException(action + ": interrupted", Reason.FAILED, ex);
+		}
+	}
+
+	/** Undoes a failed create, best effort: the runtime's container, conmon, our files. */
+	private void undoCreate(ConmonContainer container, OciException cause) {
+		String id = container.id();
+		killConmon(id);
+		if (!cause.alreadyExists()) {
+			try {
+				runc(container, "removing container " + id + " after a failed create", null, "delete", "--force", id);
+			}
+			catch (OciException ex) {
+				if (!ex.notFound()) {
+					cause.addSuppressed(ex);
+				}
+			}
+		}
+		removeFiles(id);
+		this.containers.remove(id);
+	}
+
+	@Override
+	public void start(String id) throws OciException {
+		runc(lookup(id), "starting container " + id, null, "start", id);
+	}
+
+	@Override
+	public void kill(String id, int signal, boolean all) throws OciException {
+		List<String> args = new ArrayList<>(List.of("kill"));
+		if (all) {
+			args.add("--all");
+		}
+		args.addAll(List.of(id, Integer.toString(signal)));
+		runc(lookup(id), "sending signal " + signal + " to container " + id, null, args.toArray(String[]::new));
+	}
+
+	@Override
+	public ContainerState state(String id) throws OciException {
+		String action = "reading the state of container " + id;
+		CommandRunner.Result result = runc(lookup(id), action, null, "state", id);
+		try {
+			JsonNode state = this.json.readTree(result.stdout());
+			return new ContainerState(state.path("status").asText(), state.path("pid").asInt());
+		}
+		catch (IOException ex) {
+			throw new OciException(action + ": unreadable runc state: " + result.stdoutText(), Reason.FAILED, ex);
+		}
+	}
+
+	@Override
+	public void delete(String id, boolean force) throws OciException {
+		ConmonContainer container = lookup(id);
+		try {
+			if (force) {
+				runc(container, "deleting container " + id, null, "delete", "--force", id);
+			}
+			else {
+				runc(container, "deleting container " + id, null, "delete", id);
+			}
+		}
+		catch (OciException ex) {
+			if (!ex.notFound()) {
+				throw ex;
+			}
+		}
+		// The process is gone now; its conmon may still be writing the exit file. Let it finish,
+		// or it would write into the directories we are about to remove.
+		awaitConmonGone(id, CONMON_EXIT_GRACE);
+		removeFiles(id);
+		this.containers.remove(id);
+	}
+
+	@Override
+	public Optional<ExitStatus> exitStatus(String id) {
+		Path exitFile = this.layout.exitFile(id);
+		try {
+			String text = Files.readString(exitFile, StandardCharsets.US_ASCII).strip();
+			if (text.isEmpty()) {
+				return Optional.empty();
+			}
+			Instant finishedAt = Files.getLastModifiedTime(exitFile).toInstant();
+			boolean oom = Files.exists(this.layout.persistDir(id).resolve("oom"));
+			return Optional.of(new ExitStatus(Integer.parseInt(text), finishedAt, oom));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+		catch (IOException | NumberFormatException ex) {
+			// conmon writes through a rename, so a half-written file means someone else wrote it
+			return Optional.empty();
+		}
+	}
+
+	@Override
+	public ExitStatus awaitExit(String id, Duration timeout) throws OciException, TimeoutException {
+		StateLayout.checkId(id);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		CompletableFuture<Void> signal = this.exits.watch(id);
+		try {
+			while (true) {
+				Optional<ExitStatus> status = exitStatus(id);
+				if (status.isPresent()) {
+					return status.get();
+				}
+				if (!conmonAlive(id)) {
+					// conmon writes the exit file before it exits: look once more, then give up
+					status = exitStatus(id);
+					if (status.isPresent()) {
+						return status.get();
+					}
+					boolean known = Files.exists(this.layout.persistDir(id).resolve(ConmonContainer.FILE_NAME));
+					throw new OciException("waiting for container " + id + " to exit: "
+							+ (known ? "its conmon is gone and left no exit status" : "no such container"),
+							known ? Reason.FAILED : Reason.NOT_FOUND, null);
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					throw new TimeoutException("container " + id + " still running after " + timeout.toMillis() + " ms");
+				}
+				try {
+					signal.get(Math.min(remaining, this.exits.pollInterval().toNanos()), TimeUnit.NANOSECONDS);
+				}
+				catch (TimeoutException ex) {
+					// poll again
+				}
+				catch (ExecutionException ex) {
+					// never failed, only completed
+				}
+				if (signal.isDone()) {
+					this.exits.forget(id, signal);
+					signal = this.exits.watch(id);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new OciException("waiting for container " + id + " to exit: interrupted", Reason.FAILED, ex);
+		}
+		finally {
+			this.exits.forget(id, signal);
+		}
+	}
+
+	@Override
+	public ExecResult execSync(String id, ExecRequest request) throws OciException {
+		ConmonContainer container = lookup(id);
+		if (!Files.exists(this.layout.persistDir(id).resolve(ConmonContainer.FILE_NAME))) {
+			throw new OciException("exec in container " + id + ": no such container", Reason.NOT_FOUND, null);
+		}
+		return this.execSync.run(container, locate("conmon", "exec in container " + id), request);
+	}
+
+	@Override
+	public void updateResources(String id, String linuxResourcesJson) throws OciException {
+		runc(lookup(id), "updating resources of container " + id, linuxResourcesJson.getBytes(StandardCharsets.UTF_8),
+				"update", "--resources", "-", id);
+	}
+
+	@Override
+	public void reopenLog(String id) throws OciException {
+		String action = "reopening the log of container " + id;
+		ConmonContainer container = lookup(id);
+		if (!Files.exists(this.layout.persistDir(id).resolve(ConmonContainer.FILE_NAME))) {
+			throw new OciException(action + ": no such container", Reason.NOT_FOUND, null);
+		}
+		if (container.logPath() == null) {
+			return;
+		}
+		try {
+			// conmon's control message: type 2 (reopen logs), height and width unused
+			this.host.writeFifo(container.bundle().resolve("ctl"), "2 0 0\n".getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (HostOsException ex) {
+			if (ex.errno() == HostOsException.ENXIO || ex.errno() == HostOsException.ENOENT) {
+				throw new OciException(action + ": conmon is not running (the container has exited)",
+						Reason.NOT_RUNNING, ex);
+			}
+			throw new OciException(action + ": " + ex.getMessage(), Reason.FAILED, ex);
+		}
+		catch (IOException ex) {
+			throw new OciException(action + ": " + ex.getMessage(), Reason.FAILED, ex);
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (!Files.exists(container.logPath())) {
+			if (System.nanoTime() > deadline) {
+				throw new OciException(action + ": " + container.logPath() + " did not reappear within 5 s",
+						Reason.TIMED_OUT, null);
+			}
+			sleepQuietly(Duration.ofMillis(10));
+		}
+	}
+
+	/** Stops watching the exit directory. Containers and their conmons keep running. */
+	@Override
+	public void close() {
+		this.exits.close();
+	}
+
+	/** The record of {@code id}; for an unknown id a default one, so that runc itself says "does not exist". */
+	private ConmonContainer lookup(String id) throws OciException {
+		StateLayout.checkId(id);
+		ConmonContainer known = this.containers.get(id);
+		if (known != null) {
+			return known;
+		}
+		try {
+			Optional<ConmonContainer> loaded = ConmonContainer.load(this.layout.persistDir(id));
+			if (loaded.isPresent()) {
+				this.containers.putIfAbsent(id, loaded.get());
+				return loaded.get();
+			}
+		}
+		catch (IOException ex) {
+			throw new OciException("reading what we know about container " + id + ": " + ex.getMessage(),
+					Reason.FAILED, ex);
+		}
+		return new ConmonContainer(id, this.layout.persistDir(id), null, "runc", locate("runc", "container " + id));
+	}
+
+	private CommandRunner.Result runc(ConmonContainer container, String action, byte[] stdin, String... args)
+			throws OciException {
+		List<String> argv = new ArrayList<>(List.of(container.runtimeBinary().toString(), "--root",
+				this.layout.runtimeRoot(container.runtimeHandler()).toString()));
+		argv.addAll(List.of(args));
+		CommandRunner.Result result;
+		try {
+			result = this.runner.run(new Command(argv, Map.of(), stdin, null, RUNC_TIMEOUT));
+		}
+		catch (IOException ex) {
+			throw new OciException(action + ": " + ex.getMessage(), Reason.FAILED, argv, -1, "", ex);
+		}
+		if (result.timedOut()) {
+			throw new OciException(action + ": no answer within " + RUNC_TIMEOUT.toSeconds() + " s", Reason.TIMED_OUT,
+					argv, -1, result.stderrText(), null);
+		}
+		if (result.exitCode() != 0) {
+			String said = RuntimeMessages.fromStderr(result.stderrText());
+			throw OciException.fromCommand(action, argv, result.exitCode(),
+					said.isEmpty() ? result.stdoutText() : said);
+		}
+		return result;
+	}
+
+	private static OciException failure(String action, List<String> argv, int exitCode, String said) {
+		String text = said.isBlank() ? "no message" : said;
+		return new OciException(action + ": " + text, OciException.classify(text), argv, exitCode, text, null);
+	}
+
+	private static String join(String a, String b) {
+		if (a.isBlank()) {
+			return b;
+		}
+		if (b.isBlank() || a.contains(b)) {
+			return a;
+		}
+		return a + "; " + b;
+	}
+
+	private Path locate(String program, String action) throws OciException {
+		return this.tools.find(program)
+			.orElseThrow(() -> new OciException(action + ": " + program + " not found in " + this.tools.searchPath(),
+					Reason.FAILED, null));
+	}
+
+	private static int readPid(Path file) throws IOException {
+		try {
+			return Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).strip());
+		}
+		catch (NumberFormatException ex) {
+			throw new IOException("no pid in " + file, ex);
+		}
+	}
+
+	/**
+	 * Whether the conmon of {@code id} still runs: its pid file names a live (not zombie) process
+	 * called conmon. False when there is no pid file.
+	 */
+	boolean conmonAlive(String id) {
+		try {
+			int pid = readPid(this.layout.persistDir(id).resolve("conmon.pid"));
+			return ProcStat.read(pid).map((stat) -> stat.alive() && stat.command().equals("conmon")).orElse(false);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private void awaitConmonGone(String id, Duration limit) {
+		long deadline = System.nanoTime() + limit.toNanos();
+		while (conmonAlive(id) && System.nanoTime() < deadline) {
+			sleepQuietly(Duration.ofMillis(10));
+		}
+	}
+
+	private void killConmon(String id) {
+		try {
+			int pid = readPid(this.layout.persistDir(id).resolve("conmon.pid"));
+			if (conmonAlive(id)) {
+				this.host.kill(pid, HostOs.SIGKILL);
+			}
+		}
+		catch (IOException ex) {
+			// no pid file (conmon never got that far) or already gone
+		}
+	}
+
+	private void removeFiles(String id) {
+		try {
+			Files.deleteIfExists(this.layout.exitFile(id));
+			Files.deleteIfExists(this.layout.attachDir().resolve(id));
+			deleteTree(this.layout.persistDir(id));
+		}
+		catch (IOException ex) {
+			// what is left is found and removed by the next delete of this id
+		}
+	}
+
+	static void deleteTree(Path dir) throws IOException {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+	}
+
+	static void sleepQuietly(Duration duration) {
+		try {
+			Thread.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
