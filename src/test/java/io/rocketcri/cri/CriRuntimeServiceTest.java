@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.rocketcri.cri.api.CgroupDriver;
-import io.rocketcri.cri.api.ListPodSandboxRequest;
+import io.rocketcri.cri.api.CheckpointContainerRequest;
 import io.rocketcri.cri.api.NetworkConfig;
 import io.rocketcri.cri.api.RuntimeCondition;
 import io.rocketcri.cri.api.RuntimeConfig;
@@ -135,10 +135,11 @@ class CriRuntimeServiceTest {
 
 	@Test
 	void rpcsNotBuiltYetSayUnimplementedWithTheirName() {
-		assertThatThrownBy(() -> client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()))
+		assertThatThrownBy(() -> client.runtime()
+			.checkpointContainer(CheckpointContainerRequest.newBuilder().setContainerId("abc").build()))
 			.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-				assertThat(ex.getStatus().getDescription()).contains("ListPodSandbox");
+				assertThat(ex.getStatus().getDescription()).contains("CheckpointContainer");
 			});
 	}
 
