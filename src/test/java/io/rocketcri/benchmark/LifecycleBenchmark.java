@@ -16,6 +16,9 @@ import io.rocketcri.cri.api.ContainerStatusRequest;
 import io.rocketcri.cri.api.CreateContainerRequest;
 import io.rocketcri.cri.api.ImageSpec;
 import io.rocketcri.cri.api.LinuxPodSandboxConfig;
+import io.rocketcri.cri.api.LinuxSandboxSecurityContext;
+import io.rocketcri.cri.api.NamespaceMode;
+import io.rocketcri.cri.api.NamespaceOption;
 import io.rocketcri.cri.api.PodSandboxConfig;
 import io.rocketcri.cri.api.PodSandboxMetadata;
 import io.rocketcri.cri.api.PullImageRequest;
@@ -74,6 +77,7 @@ class LifecycleBenchmark {
 		List<Long> pods = new ArrayList<>();
 		List<Long> containers = new ArrayList<>();
 		List<Long> bare = new ArrayList<>();
+		java.util.Map<String, List<Long>> phases = new java.util.LinkedHashMap<>();
 		try (CriSocketClient client = new CriSocketClient(runtime.socket())) {
 			client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
 			for (int i = 0; i < ROUNDS; i++) {
@@ -99,12 +103,21 @@ class LifecycleBenchmark {
 							.addCommand("3600"))
 						.build())
 					.getContainerId();
+				long created = System.nanoTime();
 				client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+				long started = System.nanoTime();
 				if (i == ROUNDS - 1) {
 					bundle = copyBundle(client, id);
 				}
+				long beforeStop = System.nanoTime();
 				client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
+				long stopped = System.nanoTime();
 				client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+				long removed = System.nanoTime();
+				phases.computeIfAbsent("create", k -> new ArrayList<>()).add(created - start);
+				phases.computeIfAbsent("start", k -> new ArrayList<>()).add(started - created);
+				phases.computeIfAbsent("stop", k -> new ArrayList<>()).add(stopped - beforeStop);
+				phases.computeIfAbsent("remove", k -> new ArrayList<>()).add(removed - stopped);
 				if (i < ROUNDS - 1) {
 					containers.add(System.nanoTime() - start);
 				}
@@ -128,6 +141,7 @@ class LifecycleBenchmark {
 		System.out.printf("%nLIFECYCLE BENCHMARK  %d rounds each%n", ROUNDS);
 		print("bare runc create/start/kill/delete", bare);
 		print("CRI container create/start/stop/remove", containers);
+		phases.forEach((phase, samples) -> print("  CRI container " + phase, samples));
 		print("CRI pod run/stop/remove (CNI bridge)", pods);
 		System.out.printf("  container / bare runc   p50 %.2fx (target 1.3x)%n", (double) p(containers, 50) / p(bare, 50));
 		System.out.printf("  pod / bare runc         p50 %.2fx (target 1.5x)%n%n", (double) p(pods, 50) / p(bare, 50));
@@ -166,7 +180,11 @@ class LifecycleBenchmark {
 		return PodSandboxConfig.newBuilder()
 			.setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("bench").setUid(UUID.randomUUID().toString()))
 			.setHostname(name)
-			.setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/rocket-cri-bench"))
+			// as kubelet sends it for a pod without shareProcessNamespace: no shared PID namespace
+			.setLinux(LinuxPodSandboxConfig.newBuilder()
+				.setCgroupParent("/rocket-cri-bench")
+				.setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+					.setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))))
 			.build();
 	}
 
