@@ -353,7 +353,14 @@ public class ContainerService implements PodContainers, LayerUsers {
 		if (config.getLogPath().startsWith("/")) {
 			throw new InvalidArgument("config.log_path: must be relative to the pod's log_directory: " + config.getLogPath());
 		}
-		return Path.of(pod.getLogDirectory()).resolve(config.getLogPath()).normalize();
+		Path directory = Path.of(pod.getLogDirectory()).normalize();
+		Path path = directory.resolve(config.getLogPath()).normalize();
+		if (!path.startsWith(directory) || path.equals(directory)) {
+			// conmon would write wherever this points, as root
+			throw new InvalidArgument("config.log_path: " + config.getLogPath() + " leaves the pod's log directory "
+					+ directory);
+		}
+		return path;
 	}
 
 	private void withLock(String id, Runnable work) {

@@ -256,6 +256,15 @@ class CriPodLifecycleHostTest {
 						.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
 						.addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath("relative/path")))
 					.build()), Status.Code.INVALID_ARGUMENT, "host_path");
+			assertCode(() -> client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(config)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("escape"))
+						.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
+						.setLogPath("../../../../etc/evil.log"))
+					.build()), Status.Code.INVALID_ARGUMENT, "log_path");
 			assertThat(client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
 				.noneMatch(c -> c.getPodSandboxId().equals(podId));
 			try (Stream<Path> dirs = Files.list(runtime.root().resolve("containers"))) {
