@@ -1,5 +1,7 @@
 package io.rocketcri;
 
+import io.rocketcri.node.doctor.DoctorCommand;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class RocketCriApplication {
 
 	public static void main(String[] args) {
+		if (args.length > 0 && args[0].equals("doctor")) {
+			System.exit(DoctorCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
+		}
 		SpringApplication.run(RocketCriApplication.class, args);
 	}
 

@@ -229,7 +229,7 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	@Override
 	public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
 		Calls.reply(response, () -> statusMapper.toResponse(node.conditions(),
-				request.getVerbose() ? node.effectiveConfig() : null));
+				request.getVerbose() ? node.effectiveConfig() : null, request.getVerbose() ? node.doctor() : null));
 	}
 
 	@Override

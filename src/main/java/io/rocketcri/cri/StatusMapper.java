@@ -21,7 +21,8 @@ class StatusMapper {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
-	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig) {
+	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig,
+			List<io.rocketcri.node.doctor.Finding> doctor) {
 		RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
 		for (var c : conditions) {
 			status.addConditions(RuntimeCondition.newBuilder()
@@ -39,6 +40,9 @@ class StatusMapper {
 		if (verboseConfig != null) {
 			try {
 				response.putInfo("config", JSON.writeValueAsString(verboseConfig));
+				if (doctor != null) {
+					response.putInfo("doctor", JSON.writeValueAsString(doctor));
+				}
 			}
 			catch (JsonProcessingException ex) {
 				throw new Internal("rendering effective config for Status: " + ex.getMessage(), ex);

@@ -33,6 +33,11 @@ class EngineConfiguration {
 	}
 
 	@Bean
+	HostProbe hostProbe(CommandRunner runner, ExecutableLocator tools, HostOs host) {
+		return new HostProbe(runner, tools, host);
+	}
+
+	@Bean
 	NamespacePinner namespacePinner(RocketProperties properties, CommandRunner runner, HostOs host) {
 		return new UnsharePinner(properties.state(), runner, host);
 	}

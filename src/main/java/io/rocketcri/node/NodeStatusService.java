@@ -11,7 +11,10 @@ import java.util.Optional;
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.ExecutableLocator;
 import io.rocketcri.failure.InvalidArgument;
+import io.rocketcri.engine.HostProbe;
 import io.rocketcri.network.CniConfigLocator;
+import io.rocketcri.node.doctor.Finding;
+import io.rocketcri.node.doctor.NodeDoctor;
 import io.rocketcri.network.NetworkStatus;
 import io.rocketcri.network.PodNetwork;
 
@@ -38,10 +41,15 @@ public class NodeStatusService {
 
 	private final PodNetwork network;
 
-	NodeStatusService(RocketProperties properties, RuntimeSettings settings, PodNetwork network) {
+	private final NodeDoctor doctor;
+
+	NodeStatusService(RocketProperties properties, RuntimeSettings settings, PodNetwork network, HostProbe probe,
+			org.springframework.core.env.Environment env) {
 		this.properties = properties;
 		this.settings = settings;
 		this.network = network;
+		this.doctor = new NodeDoctor(properties, probe, network, env.getProperty("server.address", "127.0.0.1"),
+				env.getProperty("server.port", Integer.class, 8780));
 		this.executables = new ExecutableLocator(List.of());
 		this.cniConfig = new CniConfigLocator(properties.network().cniConfigDir());
 	}
@@ -103,6 +111,11 @@ public class NodeStatusService {
 			}
 		}
 		settings.put(RuntimeSettings.POD_CIDR, cidr.strip());
+	}
+
+	/** The preflight findings, as {@code java -jar rocket-cri.jar doctor} prints them. */
+	public List<Finding> doctor() {
+		return doctor.examine(true);
 	}
 
 	/** The effective configuration, shown in verbose Status as JSON for operators and crictl info. */
