@@ -27,6 +27,8 @@ import org.springframework.stereotype.Component;
 @Component
 class CriErrorMapping implements GrpcExceptionHandler {
 
+	private static final int MAX_DESCRIPTION = 2048;
+
 	private static final Logger log = LoggerFactory.getLogger(CriErrorMapping.class);
 
 	@Override
@@ -56,10 +58,21 @@ class CriErrorMapping implements GrpcExceptionHandler {
 			if (failure instanceof Internal) {
 				log.error("{}", failure.getMessage(), failure);
 			}
-			return status.withDescription(failure.getMessage());
+			return status.withDescription(bounded(failure.getMessage()));
 		}
 		log.error("unexpected failure serving a CRI call", exception);
-		return Status.INTERNAL.withDescription("internal error: " + exception);
+		return Status.INTERNAL.withDescription(bounded("internal error: " + exception));
+	}
+
+	/**
+	 * Messages quote what the caller sent; a 5000-character name must not blow gRPC's 8 KiB trailer
+	 * limit (the client would see INTERNAL instead of our answer).
+	 */
+	static String bounded(String message) {
+		if (message == null || message.length() <= MAX_DESCRIPTION) {
+			return message;
+		}
+		return message.substring(0, MAX_DESCRIPTION) + "… (" + (message.length() - MAX_DESCRIPTION) + " more characters)";
 	}
 
 }

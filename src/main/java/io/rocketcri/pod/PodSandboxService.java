@@ -261,6 +261,14 @@ public class PodSandboxService {
 				throw new InvalidArgument("config.port_mappings.host_port: " + p.getHostPort() + " out of range");
 			}
 		}
+		for (String sysctl : config.getLinux().getSysctlsMap().keySet()) {
+			try {
+				io.rocketcri.engine.ns.PodSysctls.namespaceOf(sysctl);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidArgument("config.linux.sysctls: " + ex.getMessage());
+			}
+		}
 		String log = config.getLogDirectory();
 		if (!log.isEmpty() && !log.startsWith("/")) {
 			throw new InvalidArgument("config.log_directory: not an absolute path: " + log);
@@ -295,6 +303,10 @@ public class PodSandboxService {
 		}
 		if (ex instanceof RuntimeFailure failure) {
 			return new Internal(failure.getMessage() + suffix, ex);
+		}
+		if (ex instanceof IllegalArgumentException && leftovers.isEmpty()) {
+			// the host tools refused what the caller asked for (a sysctl for a shared namespace, …)
+			return new InvalidArgument(what + ": " + ex.getMessage());
 		}
 		if (ex instanceof io.rocketcri.network.NetworkException) {
 			return new Unavailable(what + ": " + ex.getMessage() + suffix, ex);
