@@ -21,7 +21,7 @@ import io.rocketcri.cri.api.LinuxContainerResources;
 import io.rocketcri.cri.api.PodSandboxConfig;
 import io.rocketcri.engine.PodEngine;
 import io.rocketcri.failure.FailedPrecondition;
-import io.rocketcri.failure.Internal;
+import io.rocketcri.failure.Failures;
 import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.failure.NotFound;
 import io.rocketcri.failure.RuntimeFailure;
@@ -375,11 +375,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 	}
 
 	private static RuntimeFailure failure(String what, Exception ex, List<String> leftovers) {
-		String suffix = leftovers.isEmpty() ? "" : "; could not undo: " + String.join("; ", leftovers);
-		if (ex instanceof RuntimeFailure failure && leftovers.isEmpty()) {
-			return failure;
-		}
-		return new Internal(what + ": " + ex.getMessage() + suffix, ex);
+		return Failures.of(what, ex, leftovers);
 	}
 
 	public static long nowNanos() {

@@ -6,7 +6,6 @@ import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.HostOs;
 import io.rocketcri.image.content.ContentStore;
 import io.rocketcri.image.registry.DockerConfigCredentials;
-import io.rocketcri.image.registry.RegistriesConfig;
 import io.rocketcri.image.registry.RegistryClient;
 import io.rocketcri.image.snapshot.LayerUnpacker;
 import io.rocketcri.image.snapshot.SnapshotStore;

@@ -16,7 +16,7 @@ import io.rocketcri.engine.PodEngine;
 import io.rocketcri.engine.PodEngine.PodPlan;
 import io.rocketcri.engine.PodEngine.PodResources;
 import io.rocketcri.engine.PodEngines;
-import io.rocketcri.failure.Internal;
+import io.rocketcri.failure.Failures;
 import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.failure.RuntimeFailure;
 import io.rocketcri.failure.Unavailable;
@@ -297,21 +297,12 @@ public class PodSandboxService {
 	}
 
 	private static RuntimeFailure failure(String what, Exception ex, List<String> leftovers) {
-		String suffix = leftovers.isEmpty() ? "" : "; could not undo: " + String.join("; ", leftovers);
-		if (ex instanceof RuntimeFailure failure && leftovers.isEmpty()) {
-			return failure;
-		}
-		if (ex instanceof RuntimeFailure failure) {
-			return new Internal(failure.getMessage() + suffix, ex);
-		}
-		if (ex instanceof IllegalArgumentException && leftovers.isEmpty()) {
-			// the host tools refused what the caller asked for (a sysctl for a shared namespace, …)
-			return new InvalidArgument(what + ": " + ex.getMessage());
-		}
 		if (ex instanceof io.rocketcri.network.NetworkException) {
+			// a CNI plugin said no: the node's network, not our bug; kubelet retries
+			String suffix = leftovers.isEmpty() ? "" : "; could not undo: " + String.join("; ", leftovers);
 			return new Unavailable(what + ": " + ex.getMessage() + suffix, ex);
 		}
-		return new Internal(what + ": " + ex.getMessage() + suffix, ex);
+		return Failures.of(what, ex, leftovers);
 	}
 
 	/** The pod's host name: kubelet always sends one; without it the pod gets the node's, as with containerd. */
