@@ -344,6 +344,11 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		if (!Files.exists(this.layout.persistDir(id).resolve(ConmonContainer.FILE_NAME))) {
 			throw new OciException(action + ": no such container", Reason.NOT_FOUND, null);
 		}
+		if (exitStatus(id).isPresent()) {
+			// conmon writes the exit file and only then closes its control FIFO: without this
+			// check a reopen right after the exit would reach a conmon that is about to leave
+			throw new OciException(action + ": the container has exited", Reason.NOT_RUNNING, null);
+		}
 		if (container.logPath() == null) {
 			return;
 		}
