@@ -12,6 +12,8 @@ import io.rocketcri.image.ImageService;
 import io.rocketcri.pod.PodSandbox;
 import io.rocketcri.pod.PodSandboxService;
 import io.rocketcri.stats.ContainerStatsService;
+import io.rocketcri.stats.PodMetricsService;
+import io.rocketcri.stats.PodStatsService;
 import io.rocketcri.cri.api.CgroupDriver;
 import io.rocketcri.cri.api.LinuxRuntimeConfiguration;
 import io.rocketcri.cri.api.RuntimeConfigRequest;
@@ -56,9 +58,16 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final StatsMapper statsMapper;
 
+	private final PodStatsService podStats;
+
+	private final PodMetricsService podMetrics;
+
 	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
 			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper,
-			ContainerStatsService stats, StatsMapper statsMapper) {
+			ContainerStatsService stats, StatsMapper statsMapper, PodStatsService podStats,
+			PodMetricsService podMetrics) {
+		this.podStats = podStats;
+		this.podMetrics = podMetrics;
 		this.stats = stats;
 		this.statsMapper = statsMapper;
 		this.node = node;
@@ -81,6 +90,40 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	public void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> response) {
 		Calls.reply(response, () -> ListContainerStatsResponse.newBuilder()
 			.addAllStats(stats.list(statsMapper.filter(request.getFilter())).stream().map(statsMapper::toProto).toList())
+			.build());
+	}
+
+	@Override
+	public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
+		Calls.reply(response, () -> PodSandboxStatsResponse.newBuilder()
+			.setStats(statsMapper.toProto(podStats.stats(request.getPodSandboxId())))
+			.build());
+	}
+
+	@Override
+	public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+			StreamObserver<ListPodSandboxStatsResponse> response) {
+		Calls.reply(response, () -> ListPodSandboxStatsResponse.newBuilder()
+			.addAllStats(podStats.list(request.getFilter().getId(), request.getFilter().getLabelSelectorMap())
+				.stream()
+				.map(statsMapper::toProto)
+				.toList())
+			.build());
+	}
+
+	@Override
+	public void listMetricDescriptors(ListMetricDescriptorsRequest request,
+			StreamObserver<ListMetricDescriptorsResponse> response) {
+		Calls.reply(response, () -> ListMetricDescriptorsResponse.newBuilder()
+			.addAllDescriptors(podMetrics.descriptors().stream().map(statsMapper::toProto).toList())
+			.build());
+	}
+
+	@Override
+	public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request,
+			StreamObserver<ListPodSandboxMetricsResponse> response) {
+		Calls.reply(response, () -> ListPodSandboxMetricsResponse.newBuilder()
+			.addAllPodMetrics(podMetrics.metrics().stream().map(statsMapper::toProto).toList())
 			.build());
 	}
 

@@ -47,7 +47,7 @@ class EngineConfiguration {
 			ExecutableLocator tools, CommandRunner runner) {
 		Path catatonit = tools.find("catatonit").orElse(Path.of("/usr/bin/catatonit"));
 		return new RuncPodEngine(PodEngines.DEFAULT_HANDLER, properties.state(), properties.root(), pinner,
-				new PodSysctls(runner), oci, host, catatonit);
+				new PodSysctls(runner), oci, host, catatonit, CgroupReader.host(), new NetworkCounters(runner));
 	}
 
 	@Bean
