@@ -62,10 +62,13 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final PodMetricsService podMetrics;
 
+	private final ContainerEventStream events;
+
 	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
 			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper,
 			ContainerStatsService stats, StatsMapper statsMapper, PodStatsService podStats,
-			PodMetricsService podMetrics) {
+			PodMetricsService podMetrics, ContainerEventStream events) {
+		this.events = events;
 		this.podStats = podStats;
 		this.podMetrics = podMetrics;
 		this.stats = stats;
@@ -125,6 +128,11 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 		Calls.reply(response, () -> ListPodSandboxMetricsResponse.newBuilder()
 			.addAllPodMetrics(podMetrics.metrics().stream().map(statsMapper::toProto).toList())
 			.build());
+	}
+
+	@Override
+	public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
+		events.serve(response);
 	}
 
 	@Override
