@@ -3,6 +3,7 @@ package io.rocketcri.engine;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.ns.NamespacePinner;
 import io.rocketcri.engine.ns.PodSysctls;
@@ -38,8 +39,9 @@ class EngineConfiguration {
 	}
 
 	@Bean
-	OciRuntime ociRuntime(RocketProperties properties, CommandRunner runner, HostOs host, ExecutableLocator tools) {
-		return new ConmonOciRuntime(properties.state(), runner, host, tools);
+	OciRuntime ociRuntime(RocketProperties properties, CommandRunner runner, HostOs host, ExecutableLocator tools,
+			MeterRegistry meters) {
+		return new ConmonOciRuntime(properties.state(), runner, host, tools, meters);
 	}
 
 	@Bean
