@@ -76,27 +76,30 @@ class ContainerEventStream {
 
 	private void pump(Watcher<ContainerEvent> watcher, ServerCallStreamObserver<ContainerEventResponse> call,
 			Semaphore wake) throws InterruptedException {
-		while (!watcher.isClosed() && !call.isCancelled()) {
-			Optional<ContainerEvent> event;
-			try {
-				event = watcher.next(WAKEUP);
-			}
-			catch (Watcher.WatcherOverflow ex) {
-				call.onError(CriErrorMapping.toStatus(new ResourceExhausted("container events: " + ex.getMessage(), ex))
-					.asRuntimeException());
-				return;
-			}
-			if (event.isEmpty()) {
-				continue;
-			}
-			ContainerEventResponse message = toProto(event.get());
-			while (!call.isReady()) {
-				if (watcher.isClosed() || call.isCancelled()) {
-					return;
+		try {
+			while (!watcher.isClosed() && !call.isCancelled()) {
+				Optional<ContainerEvent> event = watcher.next(WAKEUP);
+				if (event.isEmpty()) {
+					continue;
 				}
-				wake.tryAcquire(WAKEUP.toMillis(), TimeUnit.MILLISECONDS);
+				ContainerEventResponse message = toProto(event.get());
+				// wait for the transport, not in it: meanwhile the bus keeps queueing for us, and
+				// cuts us off if we fall a whole queue behind
+				while (!call.isReady()) {
+					if (watcher.isClosed() || call.isCancelled()) {
+						return;
+					}
+					if (watcher.isOverflowed()) {
+						watcher.next(Duration.ZERO); // throws the overflow
+					}
+					wake.tryAcquire(WAKEUP.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				call.onNext(message);
 			}
-			call.onNext(message);
+		}
+		catch (Watcher.WatcherOverflow ex) {
+			call.onError(CriErrorMapping.toStatus(new ResourceExhausted("container events: " + ex.getMessage(), ex))
+				.asRuntimeException());
 		}
 	}
 

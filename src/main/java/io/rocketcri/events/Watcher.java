@@ -57,6 +57,11 @@ public final class Watcher<E> implements AutoCloseable {
 		return Optional.ofNullable(event);
 	}
 
+	/** Whether the watcher fell behind and was cut off; {@link #next} then throws. */
+	public boolean isOverflowed() {
+		return overflowed;
+	}
+
 	public boolean isClosed() {
 		return closed;
 	}

@@ -55,6 +55,21 @@ class ContainerEventStreamTest {
 	}
 
 	@Test
+	void aClientCutOffWhileAnEventWaitsForTheTransportStillGetsResourceExhausted() {
+		FakeCall slow = new FakeCall(false);
+		stream.serve(slow);
+		bus.publish(event("first", ContainerEvent.Type.CREATED));
+		// the pump holds "first" and waits for the transport to become ready
+		await().atMost(5, TimeUnit.SECONDS).until(() -> slow.readyChecks.get() > 0);
+		for (int i = 0; i < 100; i++) {
+			bus.publish(event("c" + i, ContainerEvent.Type.CREATED));
+		}
+		await().atMost(5, TimeUnit.SECONDS).until(() -> slow.error != null);
+		assertThat(Status.fromThrowable(slow.error).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+		assertThat(slow.sent).isEmpty();
+	}
+
+	@Test
 	void aCancelledCallStopsWatching() {
 		FakeCall call = new FakeCall(true);
 		stream.serve(call);
@@ -68,6 +83,8 @@ class ContainerEventStreamTest {
 		final List<ContainerEventResponse> sent = new CopyOnWriteArrayList<>();
 
 		volatile boolean ready;
+
+		final java.util.concurrent.atomic.AtomicInteger readyChecks = new java.util.concurrent.atomic.AtomicInteger();
 
 		volatile boolean cancelled;
 
@@ -101,6 +118,7 @@ class ContainerEventStreamTest {
 
 		@Override
 		public boolean isReady() {
+			readyChecks.incrementAndGet();
 			return ready;
 		}
 

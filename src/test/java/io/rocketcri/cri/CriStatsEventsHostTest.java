@@ -200,10 +200,11 @@ class CriStatsEventsHostTest {
 			ContainerStats first = containerStats(burner);
 			Thread.sleep(1500);
 			ContainerStats second = containerStats(burner);
+			// the CI host is shared: a busy loop gets well under a core at times, so the bounds are low
 			assertThat(second.getCpu().getUsageCoreNanoSeconds().getValue())
-				.isGreaterThan(first.getCpu().getUsageCoreNanoSeconds().getValue() + 300_000_000L);
-			assertThat(second.getCpu().getUsageNanoCores().getValue()).as("a busy loop uses most of a core")
-				.isGreaterThan(300_000_000L);
+				.isGreaterThan(first.getCpu().getUsageCoreNanoSeconds().getValue() + 50_000_000L);
+			assertThat(second.getCpu().getUsageNanoCores().getValue()).as("a busy loop's rate")
+				.isGreaterThan(50_000_000L);
 			awaitWorkingSetAbove(filler, 4L << 20);
 
 			// traffic to the pod: a TCP attempt from the host (refused, but counted both ways)
@@ -238,7 +239,7 @@ class CriStatsEventsHostTest {
 			var again = listPodStats(PodSandboxStatsFilter.newBuilder().setId(podId).build());
 			assertThat(again).hasSize(1);
 			assertThat(again.getFirst().getLinux().getCpu().getUsageCoreNanoSeconds().getValue()).isGreaterThan(cpuBefore);
-			assertThat(again.getFirst().getLinux().getCpu().getUsageNanoCores().getValue()).isGreaterThan(300_000_000L);
+			assertThat(again.getFirst().getLinux().getCpu().getUsageNanoCores().getValue()).isGreaterThan(50_000_000L);
 
 			// filters: id prefix and labels select this pod; other labels select nothing
 			assertThat(listPodStats(PodSandboxStatsFilter.newBuilder().setId(podId.substring(0, 12)).build()))
@@ -275,9 +276,18 @@ class CriStatsEventsHostTest {
 			var burnerMetrics = metrics.getContainerMetricsList().stream()
 				.filter(c -> c.getContainerId().equals(burner)).findFirst().orElseThrow().getMetricsList();
 			assertThat(burnerMetrics).anySatisfy(m -> {
+				// whole seconds (CRI metric values are integers): may still be 0 on a loaded host
 				assertThat(m.getName()).isEqualTo("container_cpu_usage_seconds_total");
+				assertThat(m.getMetricType()).isEqualTo(io.rocketcri.cri.api.MetricType.COUNTER);
 				assertThat(m.getLabelValuesList()).startsWith("burner", burner);
-				assertThat(m.getValue().getValue()).isPositive();
+			});
+			var fillerMetrics = metrics.getContainerMetricsList().stream()
+				.filter(c -> c.getContainerId().equals(filler)).findFirst().orElseThrow().getMetricsList();
+			assertThat(fillerMetrics).anySatisfy(m -> {
+				assertThat(m.getName()).isEqualTo("container_memory_working_set_bytes");
+				assertThat(m.getMetricType()).isEqualTo(io.rocketcri.cri.api.MetricType.GAUGE);
+				assertThat(m.getLabelValuesList()).startsWith("filler", filler);
+				assertThat(m.getValue().getValue()).isGreaterThan(4L << 20);
 			});
 		}
 		finally {
