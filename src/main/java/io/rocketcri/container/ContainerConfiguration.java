@@ -3,6 +3,7 @@ package io.rocketcri.container;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 
 import io.rocketcri.config.RocketProperties;
@@ -10,19 +11,33 @@ import io.rocketcri.container.spec.HostLimits;
 import io.rocketcri.container.spec.LinuxCapabilities;
 import io.rocketcri.container.spec.OciSpecGenerator;
 import io.rocketcri.container.spec.SeccompProfiles;
+import io.rocketcri.events.EventBus;
 import io.rocketcri.pod.PodSandboxService;
+import io.rocketcri.store.BootGate;
 import io.rocketcri.store.BootStep;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires container spec generation and the container lifecycle's boot step. */
+/** Wires container spec generation, the lifecycle's boot step, its event bus and exit monitor. */
 @Configuration(proxyBeanMethods = false)
 class ContainerConfiguration {
 
 	@Bean
 	OciSpecGenerator ociSpecGenerator(RocketProperties properties) throws IOException {
 		return new OciSpecGenerator(new SeccompProfiles(properties.seccompProfileRoot()), hostLimits());
+	}
+
+	/** Container lifecycle events for GetContainerEvents; each watcher may fall this many events behind. */
+	@Bean
+	EventBus<ContainerEvent> containerEvents() {
+		return new EventBus<>(EventBus.DEFAULT_CAPACITY);
+	}
+
+	/** Records containers' own exits every second, so their STOPPED events go out unasked. */
+	@Bean
+	ContainerExitMonitor containerExitMonitor(ContainerService containers, BootGate gate) {
+		return new ContainerExitMonitor(containers, gate, Duration.ofSeconds(1));
 	}
 
 	@Bean

@@ -25,6 +25,7 @@ import io.rocketcri.failure.Failures;
 import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.failure.NotFound;
 import io.rocketcri.failure.RuntimeFailure;
+import io.rocketcri.events.EventBus;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
@@ -42,8 +43,13 @@ import org.springframework.stereotype.Service;
 
 /**
  * Container lifecycle: create, start, stop, remove, status, exec. A container's exit is noticed
- * lazily from conmon's exit file whenever its state is read (kubelet reads every second), so no
- * thread per container is needed.
+ * from conmon's exit file whenever its state is read (kubelet reads every second) and by the
+ * {@link ContainerExitMonitor}, so no thread per container is needed.
+ *
+ * <p>Every state change is published to the container event bus (GetContainerEvents) by
+ * {@link #commit}, which checks the state it expects, writes and publishes under one lock: a
+ * container's events come out in the order of its changes, and an exit noticed by two threads at
+ * once (a status read and the exit monitor) is recorded and reported once.
  */
 @Service
 public class ContainerService implements PodContainers, LayerUsers {
@@ -62,7 +68,14 @@ public class ContainerService implements PodContainers, LayerUsers {
 
 	private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-	ContainerService(ContainerStore store, PodSandboxService pods, ImageService images, OciSpecGenerator specs) {
+	private final EventBus<ContainerEvent> events;
+
+	/** Orders check-write-publish of state changes (see {@link #commit}); held for an in-memory check, a row update and queue offers. */
+	private final Object transitions = new Object();
+
+	ContainerService(ContainerStore store, PodSandboxService pods, ImageService images, OciSpecGenerator specs,
+			EventBus<ContainerEvent> events) {
+		this.events = events;
 		this.store = store;
 		this.pods = pods;
 		this.images = images;
@@ -112,7 +125,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 					paths.rootfs(), specResources(pod)));
 			PodEngine.CreatedContainer created = engine.createContainer(new PodEngine.ContainerPlan(id, pod.id(), spec,
 					logPath, config.getTty(), config.getStdin(), config.getStdinOnce()));
-			store.update(container.created(created.pid()));
+			commit(container.created(created.pid()), ContainerEvent.Type.CREATED, ContainerState.CREATING);
 			rollback.commit();
 			log.info("created container {} ({}) in pod sandbox {}", id, config.getMetadata().getName(), pod.id());
 			return id;
@@ -144,10 +157,11 @@ public class ContainerService implements PodContainers, LayerUsers {
 				engineOf(current).startContainer(current.id());
 			}
 			catch (IOException ex) {
-				store.update(current.exited(128, nowNanos(), false, "start failed: " + ex.getMessage()));
+				commit(current.exited(128, nowNanos(), false, "start failed: " + ex.getMessage()),
+						ContainerEvent.Type.STOPPED, ContainerState.CREATED);
 				throw failure("starting container " + current.id(), ex, List.of());
 			}
-			store.update(current.started(startedAt));
+			commit(current.started(startedAt), ContainerEvent.Type.STARTED, ContainerState.CREATED);
 			log.info("started container {} ({})", current.id(), current.name());
 		});
 	}
@@ -171,7 +185,8 @@ public class ContainerService implements PodContainers, LayerUsers {
 		}
 		try {
 			PodEngine.ExitInfo exit = engineOf(c).stopContainer(c.id(), stopSignal(c), timeout);
-			store.update(c.exited(exit.exitCode(), exit.finishedAt(), exit.oomKilled(), ""));
+			commit(c.exited(exit.exitCode(), exit.finishedAt(), exit.oomKilled(), ""), ContainerEvent.Type.STOPPED,
+					ContainerState.RUNNING, ContainerState.CREATED, ContainerState.UNKNOWN);
 			log.info("stopped container {} ({}): exit {}", c.id(), c.name(), exit.exitCode());
 		}
 		catch (IOException ex) {
@@ -199,7 +214,10 @@ public class ContainerService implements PodContainers, LayerUsers {
 			catch (IOException ex) {
 				throw failure("removing container " + c.id(), ex, List.of());
 			}
-			store.delete(c.id());
+			synchronized (transitions) {
+				store.delete(c.id());
+				publish(c, ContainerEvent.Type.DELETED);
+			}
 			log.info("removed container {} ({})", c.id(), c.name());
 		});
 	}
@@ -290,7 +308,58 @@ public class ContainerService implements PodContainers, LayerUsers {
 			return c;
 		}
 		Container exited = c.exited(exit.get().exitCode(), exit.get().finishedAt(), exit.get().oomKilled(), "");
-		return store.update(exited);
+		return commit(exited, ContainerEvent.Type.STOPPED, ContainerState.RUNNING).orElse(exited);
+	}
+
+	/**
+	 * Records the exits of running containers whose process has ended, so that they are reported
+	 * (CONTAINER_STOPPED_EVENT) even when nobody reads their state. Called by the exit monitor.
+	 */
+	public void recordExits() {
+		for (Container c : List.copyOf(store.all())) {
+			if (c.state() == ContainerState.RUNNING) {
+				try {
+					refresh(c);
+				}
+				catch (RuntimeException ex) {
+					// its pod is being removed right now; the next round sees how it ended
+					log.debug("checking whether container {} exited: {}", c.id(), ex.getMessage());
+				}
+			}
+		}
+	}
+
+	/**
+	 * Writes {@code next} if the stored container is still in one of the {@code expected} states,
+	 * and publishes the event, atomically with respect to other state changes.
+	 * @return the container as stored afterwards; empty if it is gone
+	 */
+	private Optional<Container> commit(Container next, ContainerEvent.Type type, ContainerState... expected) {
+		synchronized (transitions) {
+			Optional<Container> current = store.find(next.id());
+			if (current.isEmpty() || !List.of(expected).contains(current.get().state())) {
+				return current; // another thread recorded this change (or a later one) first
+			}
+			store.update(next);
+			publish(next, type);
+			return Optional.of(next);
+		}
+	}
+
+	/** Under {@link #transitions}: snapshots the pod and its containers into the event. */
+	private void publish(Container c, ContainerEvent.Type type) {
+		PodSandbox pod;
+		try {
+			pod = pods.get(c.podId());
+		}
+		catch (NotFound ex) {
+			pod = null;
+		}
+		List<Container> members = store.ofPod(c.podId())
+			.stream()
+			.sorted(Comparator.comparingLong(Container::createdAt))
+			.toList();
+		events.publish(new ContainerEvent(c.id(), type, nowNanos(), pod, members));
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.rocketcri.container.Container;
 import io.rocketcri.container.ContainerService;
 import io.rocketcri.cri.api.CgroupDriver;
+import io.rocketcri.cri.api.ContainerEventResponse;
 import io.rocketcri.cri.api.ContainerStatsRequest;
 import io.rocketcri.cri.api.ContainerStatsResponse;
 import io.rocketcri.cri.api.ContainerStatusRequest;
@@ -15,13 +16,22 @@ import io.rocketcri.cri.api.CreateContainerRequest;
 import io.rocketcri.cri.api.CreateContainerResponse;
 import io.rocketcri.cri.api.ExecSyncRequest;
 import io.rocketcri.cri.api.ExecSyncResponse;
+import io.rocketcri.cri.api.GetEventsRequest;
 import io.rocketcri.cri.api.LinuxRuntimeConfiguration;
 import io.rocketcri.cri.api.ListContainerStatsRequest;
 import io.rocketcri.cri.api.ListContainerStatsResponse;
 import io.rocketcri.cri.api.ListContainersRequest;
 import io.rocketcri.cri.api.ListContainersResponse;
+import io.rocketcri.cri.api.ListMetricDescriptorsRequest;
+import io.rocketcri.cri.api.ListMetricDescriptorsResponse;
+import io.rocketcri.cri.api.ListPodSandboxMetricsRequest;
+import io.rocketcri.cri.api.ListPodSandboxMetricsResponse;
 import io.rocketcri.cri.api.ListPodSandboxRequest;
 import io.rocketcri.cri.api.ListPodSandboxResponse;
+import io.rocketcri.cri.api.ListPodSandboxStatsRequest;
+import io.rocketcri.cri.api.ListPodSandboxStatsResponse;
+import io.rocketcri.cri.api.PodSandboxStatsRequest;
+import io.rocketcri.cri.api.PodSandboxStatsResponse;
 import io.rocketcri.cri.api.PodSandboxStatusRequest;
 import io.rocketcri.cri.api.PodSandboxStatusResponse;
 import io.rocketcri.cri.api.RemoveContainerRequest;
@@ -51,10 +61,12 @@ import io.rocketcri.cri.api.VersionRequest;
 import io.rocketcri.cri.api.VersionResponse;
 import io.rocketcri.failure.DeadlineExceeded;
 import io.rocketcri.image.ImageService;
+import io.rocketcri.node.NodeStatusService;
 import io.rocketcri.pod.PodSandbox;
 import io.rocketcri.pod.PodSandboxService;
 import io.rocketcri.stats.ContainerStatsService;
-import io.rocketcri.node.NodeStatusService;
+import io.rocketcri.stats.PodMetricsService;
+import io.rocketcri.stats.PodStatsService;
 
 import org.springframework.stereotype.Service;
 
@@ -87,9 +99,19 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final StatsMapper statsMapper;
 
+	private final PodStatsService podStats;
+
+	private final PodMetricsService podMetrics;
+
+	private final ContainerEventStream events;
+
 	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
 			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper,
-			ContainerStatsService stats, StatsMapper statsMapper) {
+			ContainerStatsService stats, StatsMapper statsMapper, PodStatsService podStats,
+			PodMetricsService podMetrics, ContainerEventStream events) {
+		this.events = events;
+		this.podStats = podStats;
+		this.podMetrics = podMetrics;
 		this.stats = stats;
 		this.statsMapper = statsMapper;
 		this.node = node;
@@ -113,6 +135,45 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 		Calls.reply(response, () -> ListContainerStatsResponse.newBuilder()
 			.addAllStats(stats.list(statsMapper.filter(request.getFilter())).stream().map(statsMapper::toProto).toList())
 			.build());
+	}
+
+	@Override
+	public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
+		Calls.reply(response, () -> PodSandboxStatsResponse.newBuilder()
+			.setStats(statsMapper.toProto(podStats.stats(request.getPodSandboxId())))
+			.build());
+	}
+
+	@Override
+	public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+			StreamObserver<ListPodSandboxStatsResponse> response) {
+		Calls.reply(response, () -> ListPodSandboxStatsResponse.newBuilder()
+			.addAllStats(podStats.list(request.getFilter().getId(), request.getFilter().getLabelSelectorMap())
+				.stream()
+				.map(statsMapper::toProto)
+				.toList())
+			.build());
+	}
+
+	@Override
+	public void listMetricDescriptors(ListMetricDescriptorsRequest request,
+			StreamObserver<ListMetricDescriptorsResponse> response) {
+		Calls.reply(response, () -> ListMetricDescriptorsResponse.newBuilder()
+			.addAllDescriptors(podMetrics.descriptors().stream().map(statsMapper::toProto).toList())
+			.build());
+	}
+
+	@Override
+	public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request,
+			StreamObserver<ListPodSandboxMetricsResponse> response) {
+		Calls.reply(response, () -> ListPodSandboxMetricsResponse.newBuilder()
+			.addAllPodMetrics(podMetrics.metrics().stream().map(statsMapper::toProto).toList())
+			.build());
+	}
+
+	@Override
+	public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
+		events.serve(response);
 	}
 
 	@Override

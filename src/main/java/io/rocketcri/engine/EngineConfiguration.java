@@ -3,6 +3,7 @@ package io.rocketcri.engine;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.ns.NamespacePinner;
 import io.rocketcri.engine.ns.PodSysctls;
@@ -43,8 +44,9 @@ class EngineConfiguration {
 	}
 
 	@Bean
-	OciRuntime ociRuntime(RocketProperties properties, CommandRunner runner, HostOs host, ExecutableLocator tools) {
-		return new ConmonOciRuntime(properties.state(), runner, host, tools);
+	OciRuntime ociRuntime(RocketProperties properties, CommandRunner runner, HostOs host, ExecutableLocator tools,
+			MeterRegistry meters) {
+		return new ConmonOciRuntime(properties.state(), runner, host, tools, meters);
 	}
 
 	@Bean
@@ -52,7 +54,7 @@ class EngineConfiguration {
 			ExecutableLocator tools, CommandRunner runner) {
 		Path catatonit = tools.find("catatonit").orElse(Path.of("/usr/bin/catatonit"));
 		return new RuncPodEngine(PodEngines.DEFAULT_HANDLER, properties.state(), properties.root(), pinner,
-				new PodSysctls(runner), oci, host, catatonit);
+				new PodSysctls(runner), oci, host, catatonit, CgroupReader.host(), new NetworkCounters(runner));
 	}
 
 	@Bean

@@ -73,6 +73,14 @@ public interface PodEngine {
 	/** CPU, memory and writable-layer usage of a container, empty when it has no cgroup (not running). */
 	Optional<ContainerUsage> usage(String id);
 
+	/**
+	 * Usage of the pod as a whole. {@code podCgroup} is the pod's cgroup ({@code cgroupParent},
+	 * which holds its containers' cgroups) when the pod has one of its own; without a cgroup
+	 * parent, pods share the runtime's default parent and the caller adds up {@code infra} (the
+	 * pod's own process, if any) and the containers' usage instead.
+	 */
+	PodUsage podUsage(String podId, String cgroupParent, PodResources resources);
+
 	/** Directory of a container's bundle and root file system mount point. */
 	ContainerPaths paths(String id);
 
@@ -107,6 +115,15 @@ public interface PodEngine {
 	/** @param writableBytes bytes in the container's writable layer (likewise inodes) */
 	record ContainerUsage(CgroupReader.CgroupUsage cgroup, long writableBytes, long writableInodes,
 			Path writableLayer) {
+	}
+
+	/**
+	 * @param podCgroup the pod's own cgroup, empty when it has none (or it is gone)
+	 * @param infra the infra process's cgroup, empty when the pod has no infra process
+	 * @param interfaces the pod's network interfaces but loopback; empty for host network
+	 */
+	record PodUsage(Optional<CgroupReader.CgroupUsage> podCgroup, Optional<CgroupReader.CgroupUsage> infra,
+			List<NetworkCounters.InterfaceUsage> interfaces) {
 	}
 
 	record ExecOutput(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {

@@ -65,13 +65,17 @@ public final class RuncPodEngine implements PodEngine {
 
 	private final Path catatonit;
 
-	private final CgroupReader cgroups = CgroupReader.host();
+	private final CgroupReader cgroups;
+
+	private final NetworkCounters network;
 
 	/** Container id → cgroupsPath from its bundle; read once, dropped on remove. */
 	private final java.util.concurrent.ConcurrentHashMap<String, String> cgroupPaths = new java.util.concurrent.ConcurrentHashMap<>();
 
 	public RuncPodEngine(String handler, Path stateRoot, Path dataRoot, NamespacePinner pinner, PodSysctls sysctls,
-			OciRuntime oci, HostOs host, Path catatonit) {
+			OciRuntime oci, HostOs host, Path catatonit, CgroupReader cgroups, NetworkCounters network) {
+		this.cgroups = cgroups;
+		this.network = network;
 		this.handler = handler;
 		this.stateRoot = stateRoot;
 		this.dataRoot = dataRoot;
@@ -175,6 +179,9 @@ public final class RuncPodEngine implements PodEngine {
 			pinner.unpin(pinned.get());
 		}
 		deleteTree(podDir(podId));
+		if (resources.infraId() != null) {
+			cgroupPaths.remove(resources.infraId());
+		}
 	}
 
 	@Override
@@ -346,6 +353,20 @@ public final class RuncPodEngine implements PodEngine {
 			}
 			return new ContainerUsage(cgroup, usage[0], usage[1], upper);
 		});
+	}
+
+	@Override
+	public PodUsage podUsage(String podId, String cgroupParent, PodResources resources) {
+		Optional<CgroupReader.CgroupUsage> own = cgroupParent == null || cgroupParent.isBlank() ? Optional.empty()
+				: cgroups.read(cgroupParent);
+		Optional<CgroupReader.CgroupUsage> infra = Optional.empty();
+		if (resources.infraId() != null) {
+			String infraPath = cgroupPaths.computeIfAbsent(resources.infraId(), this::cgroupsPathOf);
+			infra = infraPath == null || infraPath.isEmpty() ? Optional.empty() : cgroups.read(infraPath);
+		}
+		List<NetworkCounters.InterfaceUsage> interfaces = resources.netns() == null || !Files.exists(resources.netns())
+				? List.of() : network.read(resources.netns());
+		return new PodUsage(own, infra, interfaces);
 	}
 
 	/** The cgroup path runc was given, from the bundle; empty string when there is none. */

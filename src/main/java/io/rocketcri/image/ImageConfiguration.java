@@ -2,6 +2,7 @@ package io.rocketcri.image;
 
 import java.io.IOException;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.HostOs;
 import io.rocketcri.image.content.ContentStore;
@@ -43,9 +44,9 @@ class ImageConfiguration {
 	@Bean
 	ImageService imageService(RocketProperties properties, ImageStore store, RegistryClient registry,
 			ContentStore content, SnapshotStore snapshots, HostOs host, LayerLeases leases,
-			ObjectProvider<LayerUsers> layerUsers) {
+			ObjectProvider<LayerUsers> layerUsers, MeterRegistry meters) {
 		ImagePuller puller = new ImagePuller(registry, content, snapshots, new LayerUnpacker(host), store, leases,
-				properties.image().maxConcurrentLayerDownloads());
+				properties.image().maxConcurrentLayerDownloads(), meters);
 		return new ImageService(store, puller, content, snapshots, leases, layerUsers);
 	}
 

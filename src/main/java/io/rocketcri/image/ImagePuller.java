@@ -13,6 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.rocketcri.failure.FailedPrecondition;
 import io.rocketcri.failure.Internal;
 import io.rocketcri.failure.NotFound;
@@ -68,8 +71,19 @@ final class ImagePuller {
 
 	private final ExecutorService layerThreads = Executors.newVirtualThreadPerTaskExecutor();
 
+	/** {@code rocket_cri_image_pull_duration_seconds{result}}: whole PullImage calls, already-present images included. */
+	private final MeterRegistry meters;
+
+	/** {@code rocket_cri_image_pull_bytes_total}: layer bytes actually downloaded (present layers cost nothing). */
+	private final Counter pulledBytes;
+
 	ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, LayerUnpacker unpacker,
-			ImageStore store, LayerLeases leases, int maxConcurrentLayerDownloads) {
+			ImageStore store, LayerLeases leases, int maxConcurrentLayerDownloads, MeterRegistry meters) {
+		this.meters = meters;
+		this.pulledBytes = Counter.builder("rocket.cri.image.pull.bytes")
+			.description("Compressed layer bytes downloaded from registries")
+			.baseUnit("bytes")
+			.register(meters);
 		this.registry = registry;
 		this.content = content;
 		this.snapshots = snapshots;
@@ -80,7 +94,27 @@ final class ImagePuller {
 	}
 
 	ImageRecord pull(ImageReference ref, RegistryCredentials credentials) {
-		return imagePulls.run(ref.familiar(), () -> pullOnce(ref, credentials));
+		long start = System.nanoTime();
+		String result = "failure";
+		try {
+			ImageRecord pulled = imagePulls.run(ref.familiar(), () -> pullOnce(ref, credentials));
+			result = "success";
+			return pulled;
+		}
+		finally {
+			// the timer's count is the number of pulls: rocket_cri_image_pull_duration_seconds_count{result}
+			Timer.builder("rocket.cri.image.pull.duration")
+				.description("PullImage calls, by result")
+				.tag("result", result)
+				.publishPercentileHistogram()
+				.register(meters)
+				.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+			Counter.builder("rocket.cri.image.pulls")
+				.description("PullImage calls, by result")
+				.tag("result", result)
+				.register(meters)
+				.increment();
+		}
 	}
 
 	private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials) {
@@ -235,6 +269,7 @@ final class ImagePuller {
 						"%s: uncompressed content is %s, the image config says %s".formatted(layerWhat, result.diffId(), diffId));
 			}
 			ingest.commit(d.digest(), d.size());
+			pulledBytes.increment(d.size());
 			snapshots.commit(target, chainId);
 			target = null;
 			SnapshotStore.Usage usage = snapshots.usage(chainId);

@@ -2,7 +2,6 @@ package io.rocketcri.stats;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.rocketcri.container.Container;
 import io.rocketcri.container.ContainerFilter;
@@ -14,7 +13,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * Container resource usage as kubelet's CRI stats provider reads it: cumulative CPU time plus the
- * rate since the previous sample (usage_nano_cores), memory working set, writable layer size.
+ * rate since the previous sample (usage_nano_cores), memory working set, swap, writable layer size.
  */
 @Service
 public class ContainerStatsService {
@@ -23,8 +22,7 @@ public class ContainerStatsService {
 
 	private final PodSandboxService pods;
 
-	/** Last CPU sample per container, to turn cumulative CPU time into a rate. */
-	private final ConcurrentHashMap<String, Sample> previous = new ConcurrentHashMap<>();
+	private final CpuRates rates = new CpuRates();
 
 	ContainerStatsService(ContainerService containers, PodSandboxService pods) {
 		this.containers = containers;
@@ -44,25 +42,15 @@ public class ContainerStatsService {
 
 	public List<ContainerStats> list(ContainerFilter filter) {
 		List<ContainerStats> out = containers.list(filter).stream().map(this::sample).toList();
-		previous.keySet().retainAll(containers.list(ContainerFilter.ALL).stream().map(Container::id).toList());
+		rates.retain(containers.list(ContainerFilter.ALL).stream().map(Container::id).toList());
 		return out;
 	}
 
-	private ContainerStats sample(Container c) {
+	ContainerStats sample(Container c) {
 		long now = ContainerService.nowNanos();
 		Optional<ContainerUsage> usage = pods.engine(pods.get(c.podId())).usage(c.id());
-		long nanoCores = 0;
-		if (usage.isPresent()) {
-			long cpu = usage.get().cgroup().cpuNanos();
-			Sample last = previous.put(c.id(), new Sample(now, cpu));
-			if (last != null && now > last.at() && cpu >= last.cpuNanos()) {
-				nanoCores = (cpu - last.cpuNanos()) * 1_000_000_000L / (now - last.at());
-			}
-		}
+		long nanoCores = usage.map(u -> rates.rate(c.id(), now, u.cgroup().cpuNanos())).orElse(0L);
 		return new ContainerStats(c, usage, nanoCores, now);
-	}
-
-	private record Sample(long at, long cpuNanos) {
 	}
 
 }

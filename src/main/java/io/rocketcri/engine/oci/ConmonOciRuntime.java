@@ -21,6 +21,9 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.CommandRunner.Command;
@@ -83,7 +86,20 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 
 	private final ObjectMapper json = new ObjectMapper();
 
+	/**
+	 * {@code rocket_cri_oci_invocation_duration_seconds{tool,operation,outcome}}: each runc call,
+	 * and conmon's create (conmon + runc create, until conmon reports the pid) and exec.
+	 */
+	private final MeterRegistry meters;
+
+	/** Without metrics (tests, benchmarks). */
 	public ConmonOciRuntime(Path stateRoot, CommandRunner runner, HostOs host, ExecutableLocator tools) {
+		this(stateRoot, runner, host, tools, new CompositeMeterRegistry());
+	}
+
+	public ConmonOciRuntime(Path stateRoot, CommandRunner runner, HostOs host, ExecutableLocator tools,
+			MeterRegistry meters) {
+		this.meters = meters;
 		this.layout = new StateLayout(stateRoot);
 		this.runner = runner;
 		this.host = host;
@@ -131,10 +147,14 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 			throw new OciException(action + ": preparing " + persist + ": " + ex.getMessage(), Reason.FAILED, ex);
 		}
 		this.containers.put(id, container);
+		long start = System.nanoTime();
 		try {
-			return runCreate(container, request, conmon, action);
+			CreatedContainer created = runCreate(container, request, conmon, action);
+			time("conmon", "create", "success", start);
+			return created;
 		}
 		catch (OciException ex) {
+			time("conmon", "create", "failure", start);
 			undoCreate(container, ex);
 			throw ex;
 		}
@@ -328,7 +348,16 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		if (!Files.exists(this.layout.persistDir(id).resolve(ConmonContainer.FILE_NAME))) {
 			throw new OciException("exec in container " + id + ": no such container", Reason.NOT_FOUND, null);
 		}
-		return this.execSync.run(container, locate("conmon", "exec in container " + id), request);
+		long start = System.nanoTime();
+		String outcome = "failure";
+		try {
+			ExecResult result = this.execSync.run(container, locate("conmon", "exec in container " + id), request);
+			outcome = "success";
+			return result;
+		}
+		finally {
+			time("conmon", "exec", outcome, start);
+		}
 	}
 
 	@Override
@@ -409,12 +438,16 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 				this.layout.runtimeRoot(container.runtimeHandler()).toString()));
 		argv.addAll(List.of(args));
 		CommandRunner.Result result;
+		long start = System.nanoTime();
 		try {
 			result = this.runner.run(new Command(argv, Map.of(), stdin, null, RUNC_TIMEOUT));
 		}
 		catch (IOException ex) {
+			time(container.runtimeHandler(), args[0], "failure", start);
 			throw new OciException(action + ": " + ex.getMessage(), Reason.FAILED, argv, -1, "", ex);
 		}
+		time(container.runtimeHandler(), args[0], result.exitCode() == 0 && !result.timedOut() ? "success" : "failure",
+				start);
 		if (result.timedOut()) {
 			throw new OciException(action + ": no answer within " + RUNC_TIMEOUT.toSeconds() + " s", Reason.TIMED_OUT,
 					argv, -1, result.stderrText(), null);
@@ -425,6 +458,17 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 					said.isEmpty() ? result.stdoutText() : said);
 		}
 		return result;
+	}
+
+	private void time(String tool, String operation, String outcome, long startNanos) {
+		Timer.builder("rocket.cri.oci.invocation.duration")
+			.description("conmon and OCI runtime (runc) invocations")
+			.tag("tool", tool)
+			.tag("operation", operation)
+			.tag("outcome", outcome)
+			.publishPercentileHistogram()
+			.register(this.meters)
+			.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private static OciException failure(String action, List<String> argv, int exitCode, String said) {
