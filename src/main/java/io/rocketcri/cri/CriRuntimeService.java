@@ -12,6 +12,7 @@ import io.rocketcri.image.ImageService;
 import io.rocketcri.pod.PodSandbox;
 import io.rocketcri.pod.PodSandboxService;
 import io.rocketcri.stats.ContainerStatsService;
+import io.rocketcri.streaming.StreamingService;
 import io.rocketcri.cri.api.CgroupDriver;
 import io.rocketcri.cri.api.LinuxRuntimeConfiguration;
 import io.rocketcri.cri.api.RuntimeConfigRequest;
@@ -56,9 +57,12 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final StatsMapper statsMapper;
 
+	private final StreamingService streaming;
+
 	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
 			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper,
-			ContainerStatsService stats, StatsMapper statsMapper) {
+			ContainerStatsService stats, StatsMapper statsMapper, StreamingService streaming) {
+		this.streaming = streaming;
 		this.stats = stats;
 		this.statsMapper = statsMapper;
 		this.node = node;
@@ -214,6 +218,29 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 				.setExitCode(out.exitCode())
 				.build();
 		});
+	}
+
+	@Override
+	public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+		Calls.reply(response, () -> ExecResponse.newBuilder()
+			.setUrl(streaming.exec(request.getContainerId(), request.getCmdList(), request.getTty(), request.getStdin(),
+					request.getStdout(), request.getStderr()))
+			.build());
+	}
+
+	@Override
+	public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+		Calls.reply(response, () -> AttachResponse.newBuilder()
+			.setUrl(streaming.attach(request.getContainerId(), request.getTty(), request.getStdin(), request.getStdout(),
+					request.getStderr()))
+			.build());
+	}
+
+	@Override
+	public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+		Calls.reply(response, () -> PortForwardResponse.newBuilder()
+			.setUrl(streaming.portForward(request.getPodSandboxId(), request.getPortList()))
+			.build());
 	}
 
 	@Override
