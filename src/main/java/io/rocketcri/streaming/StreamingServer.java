@@ -72,9 +72,6 @@ class StreamingServer implements SmartLifecycle {
 
 					@Override
 					protected void initChannel(SocketChannel ch) {
-						if (Boolean.getBoolean("rocket.streaming.wire-debug")) {
-							ch.pipeline().addLast(new io.netty.handler.logging.LoggingHandler(io.netty.handler.logging.LogLevel.INFO));
-						}
 						ch.pipeline()
 							.addLast(StreamingHttpHandler.HTTP_CODEC, new HttpServerCodec())
 							.addLast(StreamingHttpHandler.HTTP_AGGREGATOR, new HttpObjectAggregator(64 * 1024))

@@ -49,6 +49,8 @@ public final class NativeIo {
 
 	static final int O_CLOEXEC = 02000000;
 
+	static final int O_PATH = 010000000;
+
 	static final int AF_UNIX = 1;
 
 	static final int SOCK_SEQPACKET = 5;
@@ -263,14 +265,26 @@ public final class NativeIo {
 	}
 
 	/**
-	 * Connects a new {@code SOCK_SEQPACKET} socket to the Unix socket at {@code path} (at most 107
-	 * bytes long) and returns its descriptor.
+	 * Connects a new {@code SOCK_SEQPACKET} socket to the Unix socket at {@code path} and returns
+	 * its descriptor. A path longer than {@code sun_path} holds (107 bytes) is reached through
+	 * {@code /proc/self/fd/<n>} of an {@code O_PATH} descriptor of the socket file.
 	 */
 	public static int connectSeqPacket(Path path) throws IOException {
 		byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
 		if (name.length >= SUN_PATH) {
-			throw new IOException("connect " + path + ": path longer than " + (SUN_PATH - 1) + " bytes");
+			int handle = open(path, O_PATH | O_CLOEXEC);
+			try {
+				return connectSeqPacket(Path.of("/proc/self/fd/" + handle), path);
+			}
+			finally {
+				close(handle);
+			}
 		}
+		return connectSeqPacket(path, path);
+	}
+
+	private static int connectSeqPacket(Path via, Path path) throws IOException {
+		byte[] name = via.toString().getBytes(StandardCharsets.UTF_8);
 		int fd = call((arena, state) -> check(
 				(int) SOCKET.invokeExact(state, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), state, "socket", path));
 		try {
