@@ -42,6 +42,23 @@ class ProtocolsTest {
 		assertThat(new String(ExitReport.exited(OptionalInt.of(3)).forProtocol(Protocols.V1))).contains("exit code 3");
 	}
 
+	/** spdystream waits forever for a SYN_REPLY without a (compressed) header block. */
+	@Test
+	void synReplyCarriesAHeaderBlock() {
+		io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel(
+				new io.netty.handler.codec.spdy.SpdyFrameCodec(io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1));
+		channel.writeOutbound(SpdyConnection.reply(1));
+		io.netty.buffer.ByteBuf encoded = Unpooled.buffer();
+		for (Object part; (part = channel.readOutbound()) != null;) {
+			encoded.writeBytes((io.netty.buffer.ByteBuf) part);
+			((io.netty.buffer.ByteBuf) part).release();
+		}
+		// 8 bytes of frame header and 4 of stream id, then the header block
+		assertThat(encoded.getShort(2)).isEqualTo((short) 2);
+		assertThat(encoded.getInt(4) & 0xffffff).isGreaterThan(4);
+		channel.finishAndReleaseAll();
+	}
+
 	@Test
 	void resizesSplitAcrossFramesAndBackToBack() {
 		List<int[]> sizes = new java.util.ArrayList<>();
