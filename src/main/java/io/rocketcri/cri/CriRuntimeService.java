@@ -6,6 +6,8 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.rocketcri.container.Container;
 import io.rocketcri.container.ContainerService;
+import io.rocketcri.cri.api.AttachRequest;
+import io.rocketcri.cri.api.AttachResponse;
 import io.rocketcri.cri.api.CgroupDriver;
 import io.rocketcri.cri.api.ContainerEventResponse;
 import io.rocketcri.cri.api.ContainerStatsRequest;
@@ -14,6 +16,8 @@ import io.rocketcri.cri.api.ContainerStatusRequest;
 import io.rocketcri.cri.api.ContainerStatusResponse;
 import io.rocketcri.cri.api.CreateContainerRequest;
 import io.rocketcri.cri.api.CreateContainerResponse;
+import io.rocketcri.cri.api.ExecRequest;
+import io.rocketcri.cri.api.ExecResponse;
 import io.rocketcri.cri.api.ExecSyncRequest;
 import io.rocketcri.cri.api.ExecSyncResponse;
 import io.rocketcri.cri.api.GetEventsRequest;
@@ -34,6 +38,8 @@ import io.rocketcri.cri.api.PodSandboxStatsRequest;
 import io.rocketcri.cri.api.PodSandboxStatsResponse;
 import io.rocketcri.cri.api.PodSandboxStatusRequest;
 import io.rocketcri.cri.api.PodSandboxStatusResponse;
+import io.rocketcri.cri.api.PortForwardRequest;
+import io.rocketcri.cri.api.PortForwardResponse;
 import io.rocketcri.cri.api.RemoveContainerRequest;
 import io.rocketcri.cri.api.RemoveContainerResponse;
 import io.rocketcri.cri.api.RemovePodSandboxRequest;
@@ -67,6 +73,7 @@ import io.rocketcri.pod.PodSandboxService;
 import io.rocketcri.stats.ContainerStatsService;
 import io.rocketcri.stats.PodMetricsService;
 import io.rocketcri.stats.PodStatsService;
+import io.rocketcri.streaming.StreamingService;
 
 import org.springframework.stereotype.Service;
 
@@ -105,13 +112,16 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final ContainerEventStream events;
 
+	private final StreamingService streaming;
+
 	CriRuntimeService(NodeStatusService node, StatusMapper statusMapper, PodSandboxService pods,
 			ContainerService containers, ImageService images, PodMapper podMapper, ContainerMapper containerMapper,
 			ContainerStatsService stats, StatsMapper statsMapper, PodStatsService podStats,
-			PodMetricsService podMetrics, ContainerEventStream events) {
+			PodMetricsService podMetrics, ContainerEventStream events, StreamingService streaming) {
 		this.events = events;
 		this.podStats = podStats;
 		this.podMetrics = podMetrics;
+		this.streaming = streaming;
 		this.stats = stats;
 		this.statsMapper = statsMapper;
 		this.node = node;
@@ -306,6 +316,29 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 				.setExitCode(out.exitCode())
 				.build();
 		});
+	}
+
+	@Override
+	public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+		Calls.reply(response, () -> ExecResponse.newBuilder()
+			.setUrl(streaming.exec(request.getContainerId(), request.getCmdList(), request.getTty(), request.getStdin(),
+					request.getStdout(), request.getStderr()))
+			.build());
+	}
+
+	@Override
+	public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+		Calls.reply(response, () -> AttachResponse.newBuilder()
+			.setUrl(streaming.attach(request.getContainerId(), request.getTty(), request.getStdin(), request.getStdout(),
+					request.getStderr()))
+			.build());
+	}
+
+	@Override
+	public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+		Calls.reply(response, () -> PortForwardResponse.newBuilder()
+			.setUrl(streaming.portForward(request.getPodSandboxId(), request.getPortList()))
+			.build());
 	}
 
 	@Override

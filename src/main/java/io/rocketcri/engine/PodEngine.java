@@ -60,6 +60,21 @@ public interface PodEngine {
 
 	ExecOutput execSync(String id, List<String> command, Duration timeout) throws IOException;
 
+	/**
+	 * Starts {@code command} in the running container {@code id} for a streaming client (CRI
+	 * Exec). The caller must {@link StreamingProcess#start} and finally close it.
+	 */
+	StreamingProcess exec(String id, List<String> command, boolean tty, boolean stdin) throws IOException;
+
+	/** Connects to the stdio of the running container {@code id} (CRI Attach); closing detaches. */
+	StreamingProcess attach(String id, boolean stdin) throws IOException;
+
+	/**
+	 * A blocking TCP connection to {@code localhost:port} inside the pod's network namespace (CRI
+	 * PortForward); on the host's loopback for a host-network pod.
+	 */
+	java.nio.channels.SocketChannel dialPort(String podId, PodResources resources, int port) throws IOException;
+
 	void updateResources(String id, ObjectNode linuxResources) throws IOException;
 
 	void reopenLog(String id) throws IOException;

@@ -317,6 +317,22 @@ public final class RuncPodEngine implements PodEngine {
 	}
 
 	@Override
+	public StreamingProcess exec(String id, List<String> command, boolean tty, boolean stdin) throws IOException {
+		return oci.exec(id, command, tty, stdin);
+	}
+
+	@Override
+	public StreamingProcess attach(String id, boolean stdin) throws IOException {
+		return oci.attach(id, stdin);
+	}
+
+	@Override
+	public java.nio.channels.SocketChannel dialPort(String podId, PodResources resources, int port)
+			throws IOException {
+		return io.rocketcri.engine.stdio.NetnsDialer.dial(resources.netns(), port);
+	}
+
+	@Override
 	public void updateResources(String id, ObjectNode linuxResources) throws IOException {
 		oci.updateResources(id, JSON.writeValueAsString(linuxResources));
 	}

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +31,7 @@ import io.rocketcri.engine.CommandRunner.Command;
 import io.rocketcri.engine.ExecutableLocator;
 import io.rocketcri.engine.HostOs;
 import io.rocketcri.engine.HostOsException;
+import io.rocketcri.engine.StreamingProcess;
 import io.rocketcri.engine.oci.OciException.Reason;
 
 /**
@@ -357,6 +359,54 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		}
 		finally {
 			time("conmon", "exec", outcome, start);
+		}
+	}
+
+	@Override
+	public StreamingProcess exec(String id, List<String> command, boolean tty, boolean stdin) throws OciException {
+		ConmonContainer container = lookup(id);
+		String action = "exec " + (command.isEmpty() ? "" : command.getFirst()) + " in container " + id;
+		Path persist = this.layout.persistDir(id);
+		if (!Files.exists(persist.resolve(ConmonContainer.FILE_NAME))) {
+			throw new OciException(action + ": no such container", Reason.NOT_FOUND, null);
+		}
+		Path execDir = persist.resolve("exec").resolve(id.substring(0, Math.min(12, id.length())) + ".stream-"
+				+ UUID.randomUUID().toString().substring(0, 8));
+		try {
+			byte[] process = this.execSync.processSpec(container.bundle(), new ExecRequest(command, Duration.ZERO, tty));
+			return RuncStreamingExec.start(container, this.layout.runtimeRoot(container.runtimeHandler()),
+					persist.resolve("runc.log"), execDir, process, tty, stdin, this.host);
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			throw new OciException(action + ": " + ex.getMessage(), Reason.FAILED, ex);
+		}
+	}
+
+	@Override
+	public StreamingProcess attach(String id, boolean stdin) throws OciException {
+		ConmonContainer container = lookup(id);
+		String action = "attaching to container " + id;
+		if (!Files.exists(this.layout.persistDir(id).resolve(ConmonContainer.FILE_NAME))) {
+			throw new OciException(action + ": no such container", Reason.NOT_FOUND, null);
+		}
+		if (!conmonAlive(id)) {
+			throw new OciException(action + ": its conmon is not running (the container has exited)",
+					Reason.NOT_RUNNING, null);
+		}
+		// conmon makes <attach dir>/<id> a symlink to the bundle and the socket "attach" in it;
+		// take whichever path fits into sun_path
+		Path viaLink = this.layout.attachDir().resolve(id).resolve("attach");
+		Path inBundle = container.bundle().resolve("attach");
+		Path socket = viaLink.toString().length() <= inBundle.toString().length() ? viaLink : inBundle;
+		try {
+			return ConmonAttach.connect(id, socket, container.bundle().resolve("ctl"), this.host, stdin);
+		}
+		catch (HostOsException ex) {
+			Reason reason = ex.errno() == HostOsException.ENOENT || ex.errno() == 111 ? Reason.NOT_RUNNING : Reason.FAILED;
+			throw new OciException(action + ": " + ex.getMessage(), reason, ex);
+		}
+		catch (IOException ex) {
+			throw new OciException(action + ": " + ex.getMessage(), Reason.FAILED, ex);
 		}
 	}
 

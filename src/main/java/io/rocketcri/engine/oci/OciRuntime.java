@@ -1,8 +1,11 @@
 package io.rocketcri.engine.oci;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+
+import io.rocketcri.engine.StreamingProcess;
 
 /**
  * Runs OCI containers: one bundle (a {@code config.json} and its root file system, written by the
@@ -92,6 +95,25 @@ public interface OciRuntime {
 	 * before this returns.
 	 */
 	ExecResult execSync(String id, ExecRequest request) throws OciException;
+
+	/**
+	 * Starts {@code command} in the running container for a client to stream to and from, with
+	 * the container's process settings, as {@link #execSync} does. Returns once the process runs;
+	 * see {@link StreamingProcess} for what the caller must do then.
+	 * @param tty whether the process gets a terminal (its output then all arrives as stdout)
+	 * @param stdin whether the process reads stdin from the client (else /dev/null)
+	 * @throws OciException {@link OciException#notFound()} when the id is unknown
+	 */
+	StreamingProcess exec(String id, List<String> command, boolean tty, boolean stdin) throws OciException;
+
+	/**
+	 * Connects to the running container's stdio through its monitor. The container goes on when
+	 * the returned session is closed.
+	 * @param stdin whether to send stdin (only useful when the container was created with stdin)
+	 * @throws OciException {@link OciException#notFound()} when the id is unknown,
+	 * {@link OciException#notRunning()} when its monitor is gone
+	 */
+	StreamingProcess attach(String id, boolean stdin) throws OciException;
 
 	/**
 	 * {@code runc update --resources -}: applies an OCI {@code LinuxResources} JSON document to the

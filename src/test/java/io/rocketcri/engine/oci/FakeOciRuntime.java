@@ -183,6 +183,21 @@ public final class FakeOciRuntime implements OciRuntime {
 		return this.exec.apply(id, request);
 	}
 
+	/** Streaming needs real processes: the fake knows the id but runs nothing. */
+	@Override
+	public synchronized io.rocketcri.engine.StreamingProcess exec(String id, java.util.List<String> command,
+			boolean tty, boolean stdin) throws OciException {
+		existing(id, "exec in container");
+		throw new OciException("exec in container " + id + ": the fake runtime does not stream", Reason.FAILED, null);
+	}
+
+	@Override
+	public synchronized io.rocketcri.engine.StreamingProcess attach(String id, boolean stdin) throws OciException {
+		existing(id, "attaching to container");
+		throw new OciException("attaching to container " + id + ": the fake runtime does not stream", Reason.FAILED,
+				null);
+	}
+
 	@Override
 	public synchronized void updateResources(String id, String linuxResourcesJson) throws OciException {
 		existing(id, "updating resources of container");
