@@ -195,7 +195,11 @@ final class StreamClient implements AutoCloseable {
 			}
 
 		});
-		handshaker.handshake(channel).sync();
+		// Started on the channel's own event loop: the request is flushed, and the handshaker's
+		// listener (which looks for the HTTP codec) has run, before the loop can read the answer
+		// and finishHandshake removes that codec. Started from another thread, a fast server
+		// could win that race.
+		channel.eventLoop().submit(() -> handshaker.handshake(channel)).get(10, TimeUnit.SECONDS).sync();
 		Object outcome = done.get(30, TimeUnit.SECONDS);
 		if (outcome instanceof Integer status) {
 			channel.close();
