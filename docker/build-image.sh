@@ -67,8 +67,13 @@ if [ -z "${DEBIAN_MIRROR:-}" ]; then
   DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 fi
 
-WORK=${WORK:-$(mktemp -d /var/tmp/rocket-cri-image.XXXXXX)}
-mkdir -p "$WORK"
+if [ -n "${WORK:-}" ]; then
+  # removed at the end: never take a directory that holds something already
+  [ ! -e "$WORK" ] || [ -z "$(ls -A "$WORK")" ] || die "WORK=$WORK is not empty"
+  mkdir -p "$WORK"
+else
+  WORK=$(mktemp -d /var/tmp/rocket-cri-image.XXXXXX)
+fi
 STORE=(--root "$WORK/storage" --runroot "$WORK/runroot" --storage-driver vfs)
 bah() { buildah "${STORE[@]}" "$@"; }
 SMOKE_PID=
@@ -92,9 +97,10 @@ cleanup() {
       "$WORK" "$WORK" "$WORK"
   else
     bah rm --all > /dev/null 2>&1 || true
-    # vfs keeps plain directories; unmount anything left mounted below the work dir first.
+    # vfs keeps plain directories; unmount anything left mounted below the work dir first
+    # (a failed debootstrap can leave its proc/sys/dev mounts), and never cross into a mount.
     grep -o " $WORK/[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-    rm -rf "$WORK"
+    rm -rf --one-file-system "$WORK"
   fi
   exit "$rc"
 }

@@ -3,7 +3,7 @@
 #
 #   ./mvnw -B -DskipTests package && sudo docker/install.sh [options]
 #
-#   --jar FILE         the jar to install (default: target/rocket-cri.jar next to this script)
+#   --jar FILE         the jar to install (default: target/rocket-cri.jar of this checkout)
 #   --java-home DIR    the JDK 25 the service runs on (default: $JAVA_HOME, else
 #                      /usr/lib/jvm/temurin-25-jdk-amd64); written into the unit
 #   --no-aot           do not make the AOT cache (start is slower, nothing else changes)
