@@ -62,6 +62,11 @@ class CriSocketConfiguration {
 			try {
 				Files.createDirectories(socket.getParent());
 				if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(socket)) {
+					if (someoneListens(socket)) {
+						// taking the path over would leave the other instance's clients stranded
+						throw new IllegalStateException("another runtime is already serving " + socket
+								+ "; stop it first, or set rocket.cri.socket to another path");
+					}
 					log.info("removing stale CRI socket {} left by an earlier run", socket);
 					Files.delete(socket);
 				}
@@ -70,6 +75,16 @@ class CriSocketConfiguration {
 				throw new UncheckedIOException("preparing CRI socket " + socket + ": " + ex.getMessage(), ex);
 			}
 		};
+	}
+
+	private static boolean someoneListens(Path socket) {
+		try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel
+			.open(java.net.StandardProtocolFamily.UNIX)) {
+			return channel.connect(java.net.UnixDomainSocketAddress.of(socket));
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	@EventListener

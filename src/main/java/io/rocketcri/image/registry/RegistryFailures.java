@@ -61,6 +61,18 @@ final class RegistryFailures {
 		return reason.toString();
 	}
 
+	private static boolean resolves(String hostAndPort) {
+		String name = hostAndPort.startsWith("[") ? hostAndPort.substring(1, hostAndPort.indexOf(']'))
+				: hostAndPort.replaceFirst(":\\d+$", "");
+		try {
+			java.net.InetAddress.getByName(name);
+			return true;
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
 	static String transportReason(String host, IOException ex) {
 		if (has(ex, HttpConnectTimeoutException.class)) {
 			return "registry " + host + " unreachable: connect timed out";
@@ -74,6 +86,10 @@ final class RegistryFailures {
 		if (has(ex, ConnectException.class)) {
 			// java.net.http drops the OS message; a ConnectException is the refused connection.
 			String why = rootMessage(ex);
+			if (why == null && !resolves(host)) {
+				// java.net.http reports a name that does not resolve as a bare ConnectException too
+				return "registry " + host + " unreachable: unknown host";
+			}
 			return "registry " + host + " unreachable: " + ((why != null) ? why : "Connection refused");
 		}
 		String why = Objects.requireNonNullElse(rootMessage(ex), ex.getClass().getSimpleName());
