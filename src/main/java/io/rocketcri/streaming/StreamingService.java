@@ -41,7 +41,7 @@ public class StreamingService {
 		if (command.isEmpty()) {
 			throw new InvalidArgument("exec in container %s: cmd is empty".formatted(containerId));
 		}
-		checkStreams("exec in container " + containerId, tty, stdout, stderr);
+		checkStreams("exec in container " + containerId, tty, stdin, stdout, stderr);
 		Container c = running(containerId, "exec in container");
 		return url(new StreamRequest.Exec(c.id(), command, tty, stdin, stdout, stderr));
 	}
@@ -50,7 +50,7 @@ public class StreamingService {
 		if (containerId == null || containerId.isBlank()) {
 			throw new InvalidArgument("attach: container_id is empty");
 		}
-		checkStreams("attaching to container " + containerId, tty, stdout, stderr);
+		checkStreams("attaching to container " + containerId, tty, stdin, stdout, stderr);
 		Container c = running(containerId, "attaching to container");
 		return url(new StreamRequest.Attach(c.id(), tty, stdin, stdout, stderr));
 	}
@@ -73,12 +73,13 @@ public class StreamingService {
 	}
 
 	/**
-	 * kubelet's rules: some output must be asked for, and a terminal has no separate stderr (it
-	 * merges both into one stream).
+	 * kubelet's rules: at least one stream must be asked for (stdin alone is fine: a command fed
+	 * from the client whose output nobody reads), and a terminal has no separate stderr (it merges
+	 * both into one stream).
 	 */
-	private static void checkStreams(String action, boolean tty, boolean stdout, boolean stderr) {
-		if (!stdout && !stderr) {
-			throw new InvalidArgument(action + ": one of stdout and stderr must be requested");
+	private static void checkStreams(String action, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
+		if (!stdin && !stdout && !stderr) {
+			throw new InvalidArgument(action + ": one of stdin, stdout and stderr must be requested");
 		}
 		if (tty && stderr) {
 			throw new InvalidArgument(action + ": tty and stderr cannot both be requested (a terminal has no separate stderr)");

@@ -400,7 +400,9 @@ class StreamingHostTest {
 		assertCode(() -> client.runtime().exec(ExecRequest.newBuilder().setContainerId(shell).setStdout(true).build()),
 				Status.Code.INVALID_ARGUMENT);
 		assertCode(() -> client.runtime().exec(ExecRequest.newBuilder().setContainerId(shell).addCmd("true")
-			.setStdin(true).build()), Status.Code.INVALID_ARGUMENT);
+			.build()), Status.Code.INVALID_ARGUMENT);
+		assertThat(client.runtime().exec(ExecRequest.newBuilder().setContainerId(shell).addCmd("true")
+			.setStdin(true).build()).getUrl()).as("stdin alone is a valid exec, as kubelet allows").startsWith("http://");
 		assertCode(() -> client.runtime().exec(ExecRequest.newBuilder().setContainerId(shell).addCmd("true")
 			.setTty(true).setStdout(true).setStderr(true).build()), Status.Code.INVALID_ARGUMENT);
 		assertCode(() -> client.runtime().attach(AttachRequest.newBuilder().setContainerId(created).setStdout(true)
