@@ -40,7 +40,7 @@ public final class LinuxHostOs implements HostOs {
 
 	private static final SymbolLookup LIBC = LINKER.defaultLookup();
 
-	private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+	private static final StructLayout CAPTURE_LAYOUT = NativeCalls.CAPTURE_LAYOUT;
 
 	private static final VarHandle ERRNO = CAPTURE_LAYOUT
 		.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -113,7 +113,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void mknod(Path path, int mode, long major, long minor) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			int rc = (int) MKNOD.invokeExact(state, cString(arena, path), mode, makedev(major, minor));
 			check(rc, state, "mknod", path);
 			return null;
@@ -122,7 +122,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void symlink(String target, Path link) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			int rc = (int) SYMLINK.invokeExact(state, arena.allocateFrom(target), cString(arena, link));
 			check(rc, state, "symlink", link);
 			return null;
@@ -131,7 +131,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void lsetxattr(Path path, String name, byte[] value) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			MemorySegment buffer = arena.allocate(Math.max(1, value.length));
 			MemorySegment.copy(value, 0, buffer, JAVA_BYTE, 0, value.length);
 			int rc = (int) LSETXATTR.invokeExact(state, cString(arena, path), arena.allocateFrom(name), buffer,
@@ -143,7 +143,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public byte[] lgetxattr(Path path, String name) throws IOException {
-		return call((arena, state) -> {
+		return NativeCalls.call((arena, state) -> {
 			MemorySegment cPath = cString(arena, path);
 			MemorySegment cName = arena.allocateFrom(name);
 			// Ask for the size, then read; the value may grow in between (ERANGE): ask again.
@@ -169,7 +169,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public List<String> llistxattr(Path path) throws IOException {
-		return call((arena, state) -> {
+		return NativeCalls.call((arena, state) -> {
 			MemorySegment cPath = cString(arena, path);
 			for (int attempt = 0;; attempt++) {
 				long size = (long) LLISTXATTR.invokeExact(state, cPath, MemorySegment.NULL, 0L);
@@ -190,7 +190,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void lchown(Path path, int uid, int gid) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			int rc = (int) LCHOWN.invokeExact(state, cString(arena, path), uid, gid);
 			check(rc, state, "lchown", path);
 			return null;
@@ -199,7 +199,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void utimensNoFollow(Path path, long mtimeEpochNanos) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			// struct timespec times[2] = { atime, mtime }: two { long tv_sec; long tv_nsec; }.
 			long seconds = Math.floorDiv(mtimeEpochNanos, 1_000_000_000L);
 			long nanos = Math.floorMod(mtimeEpochNanos, 1_000_000_000L);
@@ -217,7 +217,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public FsUsage statvfs(Path path) throws IOException {
-		return call((arena, state) -> {
+		return NativeCalls.call((arena, state) -> {
 			MemorySegment buf = arena.allocate(STATVFS_SIZE, 8);
 			int rc = (int) STATVFS.invokeExact(state, cString(arena, path), buf);
 			check(rc, state, "statvfs", path);
@@ -233,7 +233,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void mount(String source, Path target, String fstype, long flags, String data) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			int rc = (int) MOUNT.invokeExact(state, optional(arena, source), cString(arena, target),
 					optional(arena, fstype), flags, optional(arena, data));
 			check(rc, state, "mount " + (fstype != null ? fstype + " " : "") + source + " on", target);
@@ -243,7 +243,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void unmount(Path target, int flags) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			int rc = (int) UMOUNT2.invokeExact(state, cString(arena, target), flags);
 			check(rc, state, "umount2", target);
 			return null;
@@ -252,7 +252,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void kill(int pid, int signal) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			int rc = (int) KILL.invokeExact(state, pid, signal);
 			if (rc < 0) {
 				int errno = errno(state);
@@ -265,7 +265,7 @@ public final class LinuxHostOs implements HostOs {
 
 	@Override
 	public void writeFifo(Path fifo, byte[] data) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			int fd = (int) OPEN.invokeExact(state, cString(arena, fifo), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 			check(fd, state, "open (write, non-blocking)", fifo);
 			try {
@@ -309,26 +309,6 @@ public final class LinuxHostOs implements HostOs {
 		return List.copyOf(names);
 	}
 
-	/** One native call: gets a confined arena for its memory and the errno capture segment. */
-	@FunctionalInterface
-	private interface NativeCall<T> {
-
-		T invoke(Arena arena, MemorySegment errnoState) throws Throwable;
-
-	}
-
-	private static <T> T call(NativeCall<T> call) throws IOException {
-		try (Arena arena = Arena.ofConfined()) {
-			return call.invoke(arena, arena.allocate(CAPTURE_LAYOUT));
-		}
-		catch (IOException | RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			// invokeExact declares Throwable; a libc function throws nothing checked.
-			throw new IllegalStateException("native call failed unexpectedly", ex);
-		}
-	}
 
 	private static MethodHandle capturing(String name, FunctionDescriptor descriptor) {
 		MemorySegment symbol = LIBC.find(name)

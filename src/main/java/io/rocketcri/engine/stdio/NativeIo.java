@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import io.rocketcri.engine.HostOsException;
+import io.rocketcri.engine.NativeCalls;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -37,7 +38,7 @@ public final class NativeIo {
 
 	private static final SymbolLookup LIBC = LINKER.defaultLookup();
 
-	private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+	private static final StructLayout CAPTURE_LAYOUT = NativeCalls.CAPTURE_LAYOUT;
 
 	private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
@@ -138,10 +139,10 @@ public final class NativeIo {
 	 * child to open by path. The slave starts in raw mode with the given size.
 	 */
 	public static Pty openPty(int width, int height) throws IOException {
-		int master = call((arena, state) -> check((int) POSIX_OPENPT.invokeExact(state, O_RDWR | O_NOCTTY | O_CLOEXEC),
+		int master = NativeCalls.call((arena, state) -> check((int) POSIX_OPENPT.invokeExact(state, O_RDWR | O_NOCTTY | O_CLOEXEC),
 				state, "posix_openpt", "/dev/ptmx"));
 		try {
-			return call((arena, state) -> {
+			return NativeCalls.call((arena, state) -> {
 				check((int) GRANTPT.invokeExact(state, master), state, "grantpt", master);
 				check((int) UNLOCKPT.invokeExact(state, master), state, "unlockpt", master);
 				MemorySegment name = arena.allocate(128);
@@ -165,7 +166,7 @@ public final class NativeIo {
 	static void makeRaw(Path tty) throws IOException {
 		int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
 		try {
-			call((arena, state) -> {
+			NativeCalls.call((arena, state) -> {
 				MemorySegment termios = arena.allocate(TERMIOS_SIZE);
 				check((int) TCGETATTR.invokeExact(state, fd, termios), state, "tcgetattr", tty);
 				CFMAKERAW.invokeExact(termios);
@@ -180,7 +181,7 @@ public final class NativeIo {
 
 	/** Sets the window size of the terminal behind {@code fd} (a pty master sets its pair's). */
 	public static void setWindowSize(int fd, int width, int height) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			MemorySegment winsize = arena.allocate(8);
 			winsize.set(JAVA_SHORT, 0, (short) height);
 			winsize.set(JAVA_SHORT, 2, (short) width);
@@ -191,7 +192,7 @@ public final class NativeIo {
 
 	/** open(2) without O_CREAT. */
 	public static int open(Path path, int flags) throws IOException {
-		return call((arena, state) -> check((int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags),
+		return NativeCalls.call((arena, state) -> check((int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags),
 				state, "open", path));
 	}
 
@@ -206,7 +207,7 @@ public final class NativeIo {
 			return;
 		}
 		try {
-			call((arena, state) -> (int) CLOSE.invokeExact(state, fd));
+			NativeCalls.call((arena, state) -> (int) CLOSE.invokeExact(state, fd));
 		}
 		catch (IOException ex) {
 			// close(2) releases the descriptor even when it reports an error
@@ -245,7 +246,7 @@ public final class NativeIo {
 
 	/** Writes all of {@code data[offset, offset+length)}; blocks while the other side is full. */
 	public static void write(int fd, byte[] data, int offset, int length) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			MemorySegment buffer = arena.allocate(Math.max(1, length));
 			MemorySegment.copy(data, offset, buffer, JAVA_BYTE, 0, length);
 			long done = 0;
@@ -285,10 +286,10 @@ public final class NativeIo {
 
 	private static int connectSeqPacket(Path via, Path path) throws IOException {
 		byte[] name = via.toString().getBytes(StandardCharsets.UTF_8);
-		int fd = call((arena, state) -> check(
+		int fd = NativeCalls.call((arena, state) -> check(
 				(int) SOCKET.invokeExact(state, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), state, "socket", path));
 		try {
-			call((arena, state) -> {
+			NativeCalls.call((arena, state) -> {
 				MemorySegment address = arena.allocate(2 + SUN_PATH);
 				address.set(JAVA_SHORT, 0, (short) AF_UNIX);
 				MemorySegment.copy(name, 0, address, JAVA_BYTE, 2, name.length);
@@ -329,7 +330,7 @@ public final class NativeIo {
 
 	/** Sends {@code data} as one packet (no SIGPIPE when the peer is gone: an exception instead). */
 	public static void send(int fd, byte[] data, int offset, int length) throws IOException {
-		call((arena, state) -> {
+		NativeCalls.call((arena, state) -> {
 			MemorySegment buffer = arena.allocate(Math.max(1, length));
 			MemorySegment.copy(data, offset, buffer, JAVA_BYTE, 0, length);
 			while (true) {
@@ -348,7 +349,7 @@ public final class NativeIo {
 	/** shutdown(2); errors (e.g. not connected any more) are ignored. */
 	public static void shutdown(int fd, int how) {
 		try {
-			call((arena, state) -> (int) SHUTDOWN.invokeExact(state, fd, how));
+			NativeCalls.call((arena, state) -> (int) SHUTDOWN.invokeExact(state, fd, how));
 		}
 		catch (IOException ex) {
 			// already shut down or closed by the peer
@@ -357,27 +358,9 @@ public final class NativeIo {
 
 	/** Moves the calling thread into the namespace {@code fd} refers to. */
 	public static void setns(int fd, int nstype, Object what) throws IOException {
-		call((arena, state) -> check((int) SETNS.invokeExact(state, fd, nstype), state, "setns", what));
+		NativeCalls.call((arena, state) -> check((int) SETNS.invokeExact(state, fd, nstype), state, "setns", what));
 	}
 
-	@FunctionalInterface
-	private interface NativeCall<T> {
-
-		T invoke(Arena arena, MemorySegment errnoState) throws Throwable;
-
-	}
-
-	private static <T> T call(NativeCall<T> call) throws IOException {
-		try (Arena arena = Arena.ofConfined()) {
-			return call.invoke(arena, arena.allocate(CAPTURE_LAYOUT));
-		}
-		catch (IOException | RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new IllegalStateException("native call failed unexpectedly", ex);
-		}
-	}
 
 	private static int check(int rc, MemorySegment state, String call, Object what) throws HostOsException {
 		if (rc < 0) {
