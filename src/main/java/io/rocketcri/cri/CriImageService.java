@@ -1,7 +1,6 @@
 package io.rocketcri.cri;
 
 import java.time.Instant;
-import java.util.List;
 
 import io.grpc.stub.StreamObserver;
 import io.rocketcri.cri.api.ImageFsInfoRequest;
@@ -17,7 +16,6 @@ import io.rocketcri.cri.api.RemoveImageRequest;
 import io.rocketcri.cri.api.RemoveImageResponse;
 import io.rocketcri.cri.api.StreamImagesRequest;
 import io.rocketcri.cri.api.StreamImagesResponse;
-import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
 
 import org.springframework.stereotype.Service;
@@ -25,9 +23,6 @@ import org.springframework.stereotype.Service;
 /** CRI ImageService: mapping plus one call into {@link ImageService} per RPC. */
 @Service
 class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
-
-	/** Images per message on StreamImages, well under the 16 MiB message limit. */
-	private static final int STREAM_BATCH = 500;
 
 	private final ImageService images;
 
@@ -50,13 +45,9 @@ class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
 
 	@Override
 	public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> response) {
-		List<ImageRecord> all = images.list(filter(request.hasFilter() ? request.getFilter().getImage().getImage() : null));
-		for (int i = 0; i < all.size(); i += STREAM_BATCH) {
-			response.onNext(StreamImagesResponse.newBuilder()
-				.addAllImages(all.subList(i, Math.min(all.size(), i + STREAM_BATCH)).stream().map(mapper::toProto).toList())
-				.build());
-		}
-		response.onCompleted();
+		Calls.stream(response,
+				() -> images.list(filter(request.hasFilter() ? request.getFilter().getImage().getImage() : null)),
+				batch -> StreamImagesResponse.newBuilder().addAllImages(batch.stream().map(mapper::toProto).toList()).build());
 	}
 
 	@Override

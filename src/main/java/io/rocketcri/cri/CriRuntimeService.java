@@ -59,6 +59,16 @@ import io.rocketcri.cri.api.StopContainerRequest;
 import io.rocketcri.cri.api.StopContainerResponse;
 import io.rocketcri.cri.api.StopPodSandboxRequest;
 import io.rocketcri.cri.api.StopPodSandboxResponse;
+import io.rocketcri.cri.api.StreamContainerStatsRequest;
+import io.rocketcri.cri.api.StreamContainerStatsResponse;
+import io.rocketcri.cri.api.StreamContainersRequest;
+import io.rocketcri.cri.api.StreamContainersResponse;
+import io.rocketcri.cri.api.StreamPodSandboxMetricsRequest;
+import io.rocketcri.cri.api.StreamPodSandboxMetricsResponse;
+import io.rocketcri.cri.api.StreamPodSandboxStatsRequest;
+import io.rocketcri.cri.api.StreamPodSandboxStatsResponse;
+import io.rocketcri.cri.api.StreamPodSandboxesRequest;
+import io.rocketcri.cri.api.StreamPodSandboxesResponse;
 import io.rocketcri.cri.api.UpdateContainerResourcesRequest;
 import io.rocketcri.cri.api.UpdateContainerResourcesResponse;
 import io.rocketcri.cri.api.UpdateRuntimeConfigRequest;
@@ -179,6 +189,52 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 		Calls.reply(response, () -> ListPodSandboxMetricsResponse.newBuilder()
 			.addAllPodMetrics(podMetrics.metrics().stream().map(statsMapper::toProto).toList())
 			.build());
+	}
+
+	@Override
+	public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> response) {
+		Calls.stream(response, () -> pods.list(podMapper.filter(request.getFilter())),
+				batch -> StreamPodSandboxesResponse.newBuilder()
+					.addAllPodSandboxes(batch.stream().map(podMapper::toListItem).toList())
+					.build());
+	}
+
+	@Override
+	public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> response) {
+		Calls.stream(response, () -> containers.list(containerMapper.filter(request.getFilter())),
+				batch -> StreamContainersResponse.newBuilder()
+					.addAllContainers(batch.stream()
+						.map(c -> containerMapper.toListItem(c, images.find(c.imageId()).orElse(null)))
+						.toList())
+					.build());
+	}
+
+	@Override
+	public void streamContainerStats(StreamContainerStatsRequest request,
+			StreamObserver<StreamContainerStatsResponse> response) {
+		Calls.stream(response, () -> stats.list(statsMapper.filter(request.getFilter())),
+				batch -> StreamContainerStatsResponse.newBuilder()
+					.addAllContainerStats(batch.stream().map(statsMapper::toProto).toList())
+					.build());
+	}
+
+	@Override
+	public void streamPodSandboxStats(StreamPodSandboxStatsRequest request,
+			StreamObserver<StreamPodSandboxStatsResponse> response) {
+		Calls.stream(response,
+				() -> podStats.list(request.getFilter().getId(), request.getFilter().getLabelSelectorMap()),
+				batch -> StreamPodSandboxStatsResponse.newBuilder()
+					.addAllPodSandboxStats(batch.stream().map(statsMapper::toProto).toList())
+					.build());
+	}
+
+	@Override
+	public void streamPodSandboxMetrics(StreamPodSandboxMetricsRequest request,
+			StreamObserver<StreamPodSandboxMetricsResponse> response) {
+		Calls.stream(response, podMetrics::metrics,
+				batch -> StreamPodSandboxMetricsResponse.newBuilder()
+					.addAllPodSandboxMetrics(batch.stream().map(statsMapper::toProto).toList())
+					.build());
 	}
 
 	@Override

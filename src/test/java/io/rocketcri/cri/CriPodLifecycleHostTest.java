@@ -165,6 +165,11 @@ class CriPodLifecycleHostTest {
 			assertThat(status.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
 			assertThat(status.getNetwork().getIp()).startsWith("10.232.7.");
 			assertThat(runPod(config)).as("a retried RunPodSandbox returns the same id").isEqualTo(podId);
+			List<String> streamed = new java.util.ArrayList<>();
+			client.runtime()
+				.streamPodSandboxes(io.rocketcri.cri.api.StreamPodSandboxesRequest.getDefaultInstance())
+				.forEachRemaining(r -> r.getPodSandboxesList().forEach(p -> streamed.add(p.getId())));
+			assertThat(streamed).contains(podId);
 
 			String web = createContainer(podId, config, "httpd", "sh", "-c",
 					"mkdir -p /www && echo hello-from-pod > /www/index.html && exec httpd -f -p 80 -h /www");

@@ -134,6 +134,15 @@ class CriRuntimeServiceTest {
 	}
 
 	@Test
+	void streamedListsEndWithAnAnswerEvenWhenEmpty() {
+		var answers = new java.util.ArrayList<io.rocketcri.cri.api.StreamContainersResponse>();
+		client.runtime()
+			.streamContainers(io.rocketcri.cri.api.StreamContainersRequest.getDefaultInstance())
+			.forEachRemaining(answers::add);
+		assertThat(answers).singleElement().satisfies(a -> assertThat(a.getContainersList()).isEmpty());
+	}
+
+	@Test
 	void rpcsNotBuiltYetSayUnimplementedWithTheirName() {
 		assertThatThrownBy(() -> client.runtime()
 			.checkpointContainer(CheckpointContainerRequest.newBuilder().setContainerId("abc").build()))
