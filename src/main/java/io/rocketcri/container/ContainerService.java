@@ -35,6 +35,7 @@ import io.rocketcri.pod.PodSandbox;
 import io.rocketcri.pod.PodSandboxService;
 import io.rocketcri.pod.PodSandboxState;
 import io.rocketcri.store.Ids;
+import io.rocketcri.store.LogContext;
 import io.rocketcri.store.Rollback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +116,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 		store.insert(container);
 		PodEngine engine = pods.engine(pod);
 		Rollback rollback = new Rollback(what);
-		try {
+		try (LogContext context = LogContext.container(pod.id(), id)) {
 			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image));
 			rollback.add("root file system", () -> engine.removeContainer(id));
 			ImageConfig imageConfig = images.details(image).config();
@@ -435,7 +436,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 	private void withLock(String id, Runnable work) {
 		ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
 		lock.lock();
-		try {
+		try (LogContext context = LogContext.container(store.find(id).map(Container::podId).orElse(null), id)) {
 			work.run();
 		}
 		finally {

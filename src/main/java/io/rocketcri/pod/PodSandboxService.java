@@ -24,6 +24,7 @@ import io.rocketcri.network.NetworkAttachment;
 import io.rocketcri.network.PodNetwork;
 import io.rocketcri.network.PodNetworkRequest;
 import io.rocketcri.store.Ids;
+import io.rocketcri.store.LogContext;
 import io.rocketcri.store.Rollback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,7 @@ public class PodSandboxService {
 			PodSandbox pod = new PodSandbox(id, reservedName, PodSandboxState.CREATING, nowNanos(), engine.handler(),
 					config, null, null, null, null, null, List.of(), config.getLinux().getCgroupParent(), false);
 			store.insert(pod);
+			LogContext context = LogContext.pod(id);
 			String what = "running pod sandbox %s (%s/%s)".formatted(id, config.getMetadata().getNamespace(),
 					config.getMetadata().getName());
 			Rollback rollback = new Rollback(what);
@@ -107,6 +109,9 @@ public class PodSandboxService {
 				}
 				throw failure(what, ex, leftovers);
 			}
+			finally {
+				context.close();
+			}
 		});
 	}
 
@@ -119,30 +124,32 @@ public class PodSandboxService {
 		if (found.isEmpty()) {
 			return;
 		}
-		locks.with(found.get().reservedName(), () -> {
-			PodSandbox pod = store.find(id).orElse(null);
-			if (pod == null) {
-				return null;
-			}
-			String what = "stopping pod sandbox " + id;
-			PodContainers members = containers.getIfAvailable();
-			if (members != null) {
-				members.stopAll(id, Duration.ZERO);
-			}
-			PodEngine engine = engines.forHandler(pod.runtimeHandler());
-			try {
-				if (pod.netns() != null && pod.networkReady()) {
-					network.tearDown(networkRequest(pod));
+		try (LogContext context = LogContext.pod(id)) {
+			locks.with(found.get().reservedName(), () -> {
+				PodSandbox pod = store.find(id).orElse(null);
+				if (pod == null) {
+					return null;
 				}
-				engine.stopPod(id, resources(pod));
-			}
-			catch (IOException ex) {
-				throw failure(what, ex, List.of());
-			}
-			store.update(pod.withNetwork(pod.ips(), false).transition(PodSandboxState.NOTREADY));
-			log.info("pod sandbox {} stopped", id);
-			return null;
-		});
+				String what = "stopping pod sandbox " + id;
+				PodContainers members = containers.getIfAvailable();
+				if (members != null) {
+					members.stopAll(id, Duration.ZERO);
+				}
+				PodEngine engine = engines.forHandler(pod.runtimeHandler());
+				try {
+					if (pod.netns() != null && pod.networkReady()) {
+						network.tearDown(networkRequest(pod));
+					}
+					engine.stopPod(id, resources(pod));
+				}
+				catch (IOException ex) {
+					throw failure(what, ex, List.of());
+				}
+				store.update(pod.withNetwork(pod.ips(), false).transition(PodSandboxState.NOTREADY));
+				log.info("pod sandbox {} stopped", id);
+				return null;
+			});
+		}
 	}
 
 	/** Removes the pod and all its containers; stops it first if it still runs. Unknown ids succeed. */
@@ -154,29 +161,31 @@ public class PodSandboxService {
 		if (found.get().state() != PodSandboxState.NOTREADY || found.get().networkReady()) {
 			stop(id);
 		}
-		locks.with(found.get().reservedName(), () -> {
-			PodSandbox pod = store.find(id).orElse(null);
-			if (pod == null) {
-				return null;
-			}
-			PodContainers members = containers.getIfAvailable();
-			if (members != null) {
-				members.removeAll(id);
-			}
-			try {
-				if (pod.netns() != null && pod.networkReady()) {
-					// a stop that could not tear the network down left it marked ready: try again
-					network.tearDown(networkRequest(pod));
+		try (LogContext context = LogContext.pod(id)) {
+			locks.with(found.get().reservedName(), () -> {
+				PodSandbox pod = store.find(id).orElse(null);
+				if (pod == null) {
+					return null;
 				}
-				engines.forHandler(pod.runtimeHandler()).removePod(id, resources(pod));
-			}
-			catch (IOException ex) {
-				throw failure("removing pod sandbox " + id, ex, List.of());
-			}
-			store.delete(id);
-			log.info("pod sandbox {} removed", id);
-			return null;
-		});
+				PodContainers members = containers.getIfAvailable();
+				if (members != null) {
+					members.removeAll(id);
+				}
+				try {
+					if (pod.netns() != null && pod.networkReady()) {
+						// a stop that could not tear the network down left it marked ready: try again
+						network.tearDown(networkRequest(pod));
+					}
+					engines.forHandler(pod.runtimeHandler()).removePod(id, resources(pod));
+				}
+				catch (IOException ex) {
+					throw failure("removing pod sandbox " + id, ex, List.of());
+				}
+				store.delete(id);
+				log.info("pod sandbox {} removed", id);
+				return null;
+			});
+		}
 	}
 
 	public PodSandbox get(String id) {
