@@ -445,6 +445,11 @@ public class ContainerService implements PodContainers, LayerUsers {
 	}
 
 	private static RuntimeFailure failure(String what, Exception ex, List<String> leftovers) {
+		if (ex instanceof io.rocketcri.engine.ContainerRefusedException && leftovers.isEmpty()) {
+			// the container's own configuration (its command, its working directory): kubelet shows
+			// this as the container's error, nothing for the node operator to fix
+			return new FailedPrecondition(what + ": " + ex.getMessage());
+		}
 		return Failures.of(what, ex, leftovers);
 	}
 

@@ -221,9 +221,28 @@ public final class RuncPodEngine implements PodEngine {
 		if (plan.logPath() != null) {
 			Files.createDirectories(plan.logPath().getParent());
 		}
-		var created = oci.create(new CreateRequest(plan.id(), bundle, plan.logPath(), plan.tty(), plan.stdin(),
-				plan.stdinOnce(), "runc"));
-		return new CreatedContainer(created.pid());
+		try {
+			var created = oci.create(new CreateRequest(plan.id(), bundle, plan.logPath(), plan.tty(), plan.stdin(),
+					plan.stdinOnce(), "runc"));
+			return new CreatedContainer(created.pid());
+		}
+		catch (OciException ex) {
+			if (ex.reason() == OciException.Reason.FAILED && refusedByTheContainer(ex.getMessage())) {
+				throw new ContainerRefusedException(ex.getMessage(), ex);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * runc's words when the process it is about to exec cannot start for reasons of the
+	 * container's own making (checked before runc reports the container created).
+	 */
+	private static boolean refusedByTheContainer(String message) {
+		String m = String.valueOf(message);
+		return m.contains("unable to start container process") && (m.contains("no such file or directory")
+				|| m.contains("permission denied") || m.contains("executable file not found")
+				|| m.contains("not a directory"));
 	}
 
 	@Override

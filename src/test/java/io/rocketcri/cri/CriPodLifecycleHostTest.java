@@ -270,6 +270,8 @@ class CriPodLifecycleHostTest {
 						.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
 						.setLogPath("../../../../etc/evil.log"))
 					.build()), Status.Code.INVALID_ARGUMENT, "log_path");
+			assertCode(() -> createContainer(podId, config, "nocommand", "/bin/no-such-binary"),
+					Status.Code.FAILED_PRECONDITION, "no-such-binary");
 			assertThat(client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
 				.noneMatch(c -> c.getPodSandboxId().equals(podId));
 			try (Stream<Path> dirs = Files.list(runtime.root().resolve("containers"))) {
