@@ -60,15 +60,8 @@ class LifecycleBenchmark {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry props) throws Exception {
 		runtime.register(props);
-		Files.createDirectories(runtime.cniConfigDir());
-		Files.writeString(runtime.cniConfigDir().resolve("10-bench.conflist"), """
-				{"cniVersion": "1.0.0", "name": "rocket-bench",
-				 "plugins": [
-				   {"type": "bridge", "bridge": "rcri-bench0", "isGateway": true, "ipMasq": true,
-				    "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.232.9.0/24"}]], "dataDir": "%s"}},
-				   {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
-				 ]}""".formatted(runtime.root().resolve("ipam")));
-		Files.writeString(runtime.registriesConf(), "[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+		runtime.bridgeNetwork("rocket-bench", "rcri-bench0", "10.232.9.0/24", true);
+		runtime.trustRegistry(registry.address());
 	}
 
 	@Test

@@ -47,7 +47,7 @@ class ContainersSurviveRestartHostTest {
 		RuntimeUnderTest runtime = new RuntimeUnderTest("ctr-restart");
 		TestRegistry registry = TestRegistry.shared();
 		Files.createDirectories(runtime.cniConfigDir());
-		Files.writeString(runtime.registriesConf(), "[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+		runtime.trustRegistry(registry.address());
 		PushedImage busybox = registry.pusher().push(OciImageBuilder.busybox().build(), TestRegistry.uniqueRepository("restart"), "v1");
 		// host network: this test is about the runtime's own restart, not CNI
 		PodSandboxConfig pod = PodSandboxConfig.newBuilder()

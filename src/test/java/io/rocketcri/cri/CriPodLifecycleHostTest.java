@@ -42,7 +42,6 @@ import io.rocketcri.cri.api.StartContainerRequest;
 import io.rocketcri.cri.api.StopContainerRequest;
 import io.rocketcri.cri.api.StopPodSandboxRequest;
 import io.rocketcri.testsupport.CriSocketClient;
-import io.rocketcri.testsupport.Layers;
 import io.rocketcri.testsupport.OciImageBuilder;
 import io.rocketcri.testsupport.PushedImage;
 import io.rocketcri.testsupport.RuntimeUnderTest;
@@ -83,16 +82,8 @@ class CriPodLifecycleHostTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry props) throws IOException {
 		runtime.register(props);
-		Files.createDirectories(runtime.cniConfigDir());
-		Files.writeString(runtime.cniConfigDir().resolve("10-test.conflist"), """
-				{"cniVersion": "1.0.0", "name": "rocket-it",
-				 "plugins": [
-				   {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
-				    "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.232.7.0/24"}]],
-				             "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}},
-				   {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
-				 ]}""".formatted(BRIDGE, runtime.root().resolve("ipam")));
-		Files.writeString(runtime.registriesConf(), "[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+		runtime.bridgeNetwork("rocket-it", BRIDGE, "10.232.7.0/24", true);
+		runtime.trustRegistry(registry.address());
 	}
 
 	@BeforeAll

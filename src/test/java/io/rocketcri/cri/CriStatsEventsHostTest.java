@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -103,16 +102,8 @@ class CriStatsEventsHostTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry props) throws IOException {
 		runtime.register(props);
-		Files.createDirectories(runtime.cniConfigDir());
-		Files.writeString(runtime.cniConfigDir().resolve("10-test.conflist"), """
-				{"cniVersion": "1.0.0", "name": "rocket-ev-it",
-				 "plugins": [
-				   {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true,
-				    "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.232.11.0/24"}]],
-				             "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}}
-				 ]}""".formatted(BRIDGE, runtime.root().resolve("ipam")));
-		Files.writeString(runtime.registriesConf(),
-				"[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+		runtime.bridgeNetwork("rocket-ev-it", BRIDGE, "10.232.11.0/24", false);
+		runtime.trustRegistry(registry.address());
 	}
 
 	@BeforeAll

@@ -30,7 +30,7 @@ class ImagesSurviveRestartHostTest {
 		RuntimeUnderTest runtime = new RuntimeUnderTest("restart");
 		TestRegistry registry = TestRegistry.shared();
 		Files.createDirectories(runtime.registriesConf().getParent());
-		Files.writeString(runtime.registriesConf(), "[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+		runtime.trustRegistry(registry.address());
 		PushedImage pushed = registry.pusher()
 			.push(OciImageBuilder.busybox().layer(Layers.file("/restart", "1")).build(), TestRegistry.uniqueRepository("restart"), "v1");
 

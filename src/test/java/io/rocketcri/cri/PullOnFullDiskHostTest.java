@@ -38,7 +38,7 @@ class PullOnFullDiskHostTest {
 		RuntimeUnderTest runtime = new RuntimeUnderTest("full-disk");
 		TestRegistry registry = TestRegistry.shared();
 		Files.createDirectories(runtime.registriesConf().getParent());
-		Files.writeString(runtime.registriesConf(), "[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+		runtime.trustRegistry(registry.address());
 		byte[] noise = new byte[6 << 20];
 		new Random(7).nextBytes(noise);
 		PushedImage big = registry.pusher()

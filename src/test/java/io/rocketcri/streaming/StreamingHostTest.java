@@ -90,16 +90,8 @@ class StreamingHostTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry props) throws IOException {
 		runtime.register(props);
-		Files.createDirectories(runtime.cniConfigDir());
-		Files.writeString(runtime.cniConfigDir().resolve("10-test.conflist"), """
-				{"cniVersion": "1.0.0", "name": "rocket-streaming-it",
-				 "plugins": [
-				   {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true,
-				    "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.232.9.0/24"}]],
-				             "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}}
-				 ]}""".formatted(BRIDGE, runtime.root().resolve("ipam")));
-		Files.writeString(runtime.registriesConf(),
-				"[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(registry.address()));
+		runtime.bridgeNetwork("rocket-streaming-it", BRIDGE, "10.232.9.0/24", false);
+		runtime.trustRegistry(registry.address());
 	}
 
 	@BeforeAll

@@ -44,6 +44,38 @@ public final class RuntimeUnderTest {
 		return base.resolve("cni");
 	}
 
+	/** Lets the runtime pull from {@code address} over plain HTTP (the tests' docker-registry). */
+	public void trustRegistry(String address) {
+		write(registriesConf(), "[[registry]]\nlocation = \"%s\"\ninsecure = true\n".formatted(address));
+	}
+
+	/**
+	 * A CNI bridge network on its own bridge and subnet (each test class picks unused ones, and
+	 * deletes the bridge afterwards), with host-local IPAM under the data root, and optionally
+	 * portmap for host ports.
+	 */
+	public void bridgeNetwork(String name, String bridge, String subnet, boolean portMappings) {
+		String portmap = portMappings
+				? ",\n   {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}, \"snat\": true}" : "";
+		write(cniConfigDir().resolve("10-test.conflist"), """
+				{"cniVersion": "1.0.0", "name": "%s",
+				 "plugins": [
+				   {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+				    "ipam": {"type": "host-local", "ranges": [[{"subnet": "%s"}]],
+				             "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}}%s
+				 ]}""".formatted(name, bridge, subnet, root().resolve("ipam"), portmap));
+	}
+
+	private static void write(Path file, String content) {
+		try {
+			Files.createDirectories(file.getParent());
+			Files.writeString(file, content);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	public void register(DynamicPropertyRegistry registry) {
 		registry.add("rocket.root", () -> root().toString());
 		registry.add("rocket.state", () -> state().toString());
