@@ -57,8 +57,6 @@ public class ContainerService implements PodContainers, LayerUsers {
 
 	private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
 
-	private static final Duration UNDO_DEADLINE = Duration.ofSeconds(30);
-
 	private final ContainerStore store;
 
 	private final PodSandboxService pods;
@@ -132,13 +130,8 @@ public class ContainerService implements PodContainers, LayerUsers {
 			return id;
 		}
 		catch (IOException | RuntimeException ex) {
-			List<String> leftovers = rollback.undo(UNDO_DEADLINE);
-			if (leftovers.isEmpty()) {
-				store.delete(id);
-			}
-			else {
-				store.update(container.transition(ContainerState.UNKNOWN));
-			}
+			List<String> leftovers = rollback.undoAndSettle(() -> store.delete(id),
+					() -> store.update(container.transition(ContainerState.UNKNOWN)));
 			throw failure(what, ex, leftovers);
 		}
 	}

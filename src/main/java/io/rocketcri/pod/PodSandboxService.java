@@ -42,8 +42,6 @@ public class PodSandboxService {
 
 	private static final Logger log = LoggerFactory.getLogger(PodSandboxService.class);
 
-	private static final Duration UNDO_DEADLINE = Duration.ofSeconds(30);
-
 	private final PodSandboxStore store;
 
 	private final PodEngines engines;
@@ -99,14 +97,9 @@ public class PodSandboxService {
 				return id;
 			}
 			catch (IOException | RuntimeException ex) {
-				List<String> leftovers = rollback.undo(UNDO_DEADLINE);
-				if (leftovers.isEmpty()) {
-					store.delete(id);
-				}
-				else {
-					// keep the row so kubelet's StopPodSandbox/RemovePodSandbox can finish the cleanup
-					store.update(pod.transition(PodSandboxState.NOTREADY));
-				}
+				PodSandbox created = pod;
+				List<String> leftovers = rollback.undoAndSettle(() -> store.delete(id),
+						() -> store.update(created.transition(PodSandboxState.NOTREADY)));
 				throw failure(what, ex, leftovers);
 			}
 			finally {

@@ -47,6 +47,26 @@ public final class Rollback {
 		steps.clear();
 	}
 
+	/** How long undoing a failed RunPodSandbox or CreateContainer may take, whatever the caller's deadline. */
+	public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+	/**
+	 * The runtime's policy after a failed multi-step operation: when everything was undone the
+	 * object's record goes too ({@code forget}); when something could not be undone the record
+	 * stays, marked not ready ({@code keepNotReady}), so kubelet's Stop/Remove finish the job and
+	 * nothing leaks unseen. Returns what could not be undone.
+	 */
+	public List<String> undoAndSettle(Runnable forget, Runnable keepNotReady) {
+		List<String> leftovers = undo(DEFAULT_DEADLINE);
+		if (leftovers.isEmpty()) {
+			forget.run();
+		}
+		else {
+			keepNotReady.run();
+		}
+		return leftovers;
+	}
+
 	/** Runs the undos in reverse order; returns what could not be undone. */
 	public List<String> undo(Duration deadline) {
 		Instant until = Instant.now().plus(deadline);
