@@ -42,18 +42,10 @@ class ContainerConfiguration {
 
 	@Bean
 	BootStep loadPodsAndContainers(PodSandboxService pods, ContainerService containers) {
-		return new BootStep() {
-			@Override
-			public String name() {
-				return "load pods and containers";
-			}
-
-			@Override
-			public void run() {
-				pods.load();
-				containers.load();
-			}
-		};
+		return BootStep.of("load pods and containers", () -> {
+			pods.load();
+			containers.load();
+		});
 	}
 
 	/**

@@ -52,23 +52,15 @@ class ImageConfiguration {
 
 	@Bean
 	BootStep loadImages(ImageStore store, SnapshotStore snapshots) {
-		return new BootStep() {
-			@Override
-			public String name() {
-				return "load images";
+		return BootStep.of("load images", () -> {
+			try {
+				snapshots.removeLeftovers();
 			}
-
-			@Override
-			public void run() {
-				try {
-					snapshots.removeLeftovers();
-				}
-				catch (IOException ex) {
-					throw new java.io.UncheckedIOException("removing half-unpacked layers under " + snapshots.root() + ": " + ex.getMessage(), ex);
-				}
-				store.load();
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException("removing half-unpacked layers under " + snapshots.root() + ": " + ex.getMessage(), ex);
 			}
-		};
+			store.load();
+		});
 	}
 
 }

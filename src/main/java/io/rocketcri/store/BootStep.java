@@ -7,4 +7,18 @@ public interface BootStep {
 
 	void run();
 
+	static BootStep of(String name, Runnable work) {
+		return new BootStep() {
+			@Override
+			public String name() {
+				return name;
+			}
+
+			@Override
+			public void run() {
+				work.run();
+			}
+		};
+	}
+
 }
