@@ -44,6 +44,17 @@ public class ImageService {
 
 	private final Object collectorLock = new Object();
 
+	/** The last failure per image reference as asked for, oldest dropped past 256; guarded by itself. */
+	private final java.util.LinkedHashMap<String, PullFailure> pullFailures = new java.util.LinkedHashMap<>(16, 0.75f,
+			false) {
+
+		@Override
+		protected boolean removeEldestEntry(java.util.Map.Entry<String, PullFailure> eldest) {
+			return size() > 256;
+		}
+
+	};
+
 	ImageService(ImageStore store, ImagePuller puller, ContentStore content, SnapshotStore snapshots,
 			LayerLeases leases, ObjectProvider<LayerUsers> layerUsers) {
 		this.store = store;
@@ -57,7 +68,27 @@ public class ImageService {
 	/** Pulls {@code image} (or finds it already here) and returns the stored record. */
 	public ImageRecord pull(String image, RegistryCredentials credentials) {
 		ImageReference ref = parse(image, "image.image");
-		return puller.pull(ref, credentials == null ? RegistryCredentials.NONE : credentials);
+		try {
+			ImageRecord pulled = puller.pull(ref, credentials == null ? RegistryCredentials.NONE : credentials);
+			synchronized (pullFailures) {
+				pullFailures.remove(image);
+			}
+			return pulled;
+		}
+		catch (RuntimeException ex) {
+			synchronized (pullFailures) {
+				pullFailures.remove(image); // re-inserted: the newest failure goes last
+				pullFailures.put(image, new PullFailure(image, ex.getMessage(), java.time.Instant.now()));
+			}
+			throw ex;
+		}
+	}
+
+	/** Why the last pull of {@code image} (as it was asked for) failed, if it did and none succeeded since. */
+	public Optional<PullFailure> lastPullFailure(String image) {
+		synchronized (pullFailures) {
+			return Optional.ofNullable(pullFailures.get(image));
+		}
 	}
 
 	public List<ImageRecord> list(String filter) {

@@ -16,6 +16,7 @@ import io.rocketcri.engine.PodEngine;
 import io.rocketcri.engine.PodEngine.PodPlan;
 import io.rocketcri.engine.PodEngine.PodResources;
 import io.rocketcri.engine.PodEngines;
+import io.rocketcri.events.EventBus;
 import io.rocketcri.failure.Failures;
 import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.failure.RuntimeFailure;
@@ -50,15 +51,18 @@ public class PodSandboxService {
 
 	private final ObjectProvider<PodContainers> containers;
 
+	private final EventBus<PodEvent> events;
+
 	/** One lifecycle call per pod at a time; different pods proceed in parallel. */
 	private final KeyedLocks locks = new KeyedLocks();
 
 	PodSandboxService(PodSandboxStore store, PodEngines engines, PodNetwork network,
-			ObjectProvider<PodContainers> containers) {
+			ObjectProvider<PodContainers> containers, EventBus<PodEvent> events) {
 		this.store = store;
 		this.engines = engines;
 		this.network = network;
 		this.containers = containers;
+		this.events = events;
 	}
 
 	/** Runs a pod sandbox, or returns the one kubelet already asked for with the same metadata. */
@@ -92,6 +96,7 @@ public class PodSandboxService {
 				}
 				pod = store.update(pod.transition(PodSandboxState.READY));
 				rollback.commit();
+				events.publish(new PodEvent(pod, PodEvent.Type.READY, "", nowNanos()));
 				log.info("pod sandbox {} ({}/{}) ready{}", id, pod.namespace(), pod.name(),
 						pod.ips().isEmpty() ? "" : " at " + pod.ips().getFirst());
 				return id;
@@ -100,7 +105,10 @@ public class PodSandboxService {
 				PodSandbox created = pod;
 				List<String> leftovers = rollback.undoAndSettle(() -> store.delete(id),
 						() -> store.update(created.transition(PodSandboxState.NOTREADY)));
-				throw failure(what, ex, leftovers);
+				RuntimeFailure failure = failure(what, ex, leftovers);
+				events.publish(new PodEvent(store.find(id).orElse(created), PodEvent.Type.FAILED, failure.getMessage(),
+						nowNanos()));
+				throw failure;
 			}
 			finally {
 				context.close();
@@ -138,8 +146,9 @@ public class PodSandboxService {
 				catch (IOException ex) {
 					throw failure(what, ex, List.of());
 				}
-				store.update(pod.withNetwork(pod.ips(), false).transition(PodSandboxState.NOTREADY));
+				PodSandbox stopped = store.update(pod.withNetwork(pod.ips(), false).transition(PodSandboxState.NOTREADY));
 				log.info("pod sandbox {} stopped", id);
+				events.publish(new PodEvent(stopped, PodEvent.Type.STOPPED, "", nowNanos()));
 				return null;
 			});
 		}
@@ -176,6 +185,7 @@ public class PodSandboxService {
 				}
 				store.delete(id);
 				log.info("pod sandbox {} removed", id);
+				events.publish(new PodEvent(pod, PodEvent.Type.REMOVED, "", nowNanos()));
 				return null;
 			});
 		}

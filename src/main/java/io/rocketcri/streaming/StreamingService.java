@@ -1,10 +1,12 @@
 package io.rocketcri.streaming;
 
+import java.io.IOException;
 import java.util.List;
 
 import io.rocketcri.container.Container;
 import io.rocketcri.container.ContainerService;
 import io.rocketcri.container.ContainerState;
+import io.rocketcri.engine.StreamingProcess;
 import io.rocketcri.failure.FailedPrecondition;
 import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.pod.PodSandbox;
@@ -44,6 +46,19 @@ public class StreamingService {
 		checkStreams("exec in container " + containerId, tty, stdin, stdout, stderr);
 		Container c = running(containerId, "exec in container");
 		return url(new StreamRequest.Exec(c.id(), command, tty, stdin, stdout, stderr));
+	}
+
+	/**
+	 * Starts {@code command} in a running container for a client inside this process (the web
+	 * console's terminal): the engine exec the streaming server runs for kubelet, with stdin, and
+	 * without a URL or token. The caller starts, feeds and finally closes the process.
+	 */
+	public StreamingProcess openExec(String containerId, List<String> command, boolean tty) throws IOException {
+		if (command.isEmpty()) {
+			throw new InvalidArgument("exec in container %s: cmd is empty".formatted(containerId));
+		}
+		Container c = running(containerId, "exec in container");
+		return this.pods.engine(this.pods.get(c.podId())).exec(c.id(), command, tty, true);
 	}
 
 	public String attach(String containerId, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
