@@ -1,0 +1,197 @@
+// The images page: pull through the REST API with a progress bar per layer (the NDJSON stream of
+// POST /api/v1/images/pull, read as it arrives), and prune with a preview (GET shows what would
+// go, POST removes it). Both send the CSRF header; the table refreshes through htmx.
+(function () {
+  'use strict';
+
+  var form = document.getElementById('pull-form');
+  if (!form) {
+    return; // a viewer: no pull or prune
+  }
+  var progress = document.getElementById('pull-progress');
+  var button = document.getElementById('pull-button');
+  var layers = {};
+
+  function headers(extra) {
+    var h = window.rocketConsole.csrfHeaders();
+    Object.keys(extra).forEach(function (k) { h[k] = extra[k]; });
+    return h;
+  }
+
+  function refreshTable() {
+    document.body.dispatchEvent(new Event('images-changed'));
+  }
+
+  function message(text, cls) {
+    var p = document.createElement('p');
+    p.id = 'pull-result';
+    p.className = cls || '';
+    p.textContent = text;
+    progress.appendChild(p);
+  }
+
+  /** One layer's row: digest, a <progress>, and "current / total status". */
+  function layerRow(digest) {
+    if (layers[digest]) {
+      return layers[digest];
+    }
+    var row = document.createElement('div');
+    row.className = 'layer';
+    var name = document.createElement('span');
+    name.className = 'mono';
+    name.textContent = digest.replace(/^sha256:/, '').slice(0, 12);
+    name.title = digest;
+    var bar = document.createElement('progress');
+    var text = document.createElement('span');
+    row.appendChild(name);
+    row.appendChild(bar);
+    row.appendChild(text);
+    progress.appendChild(row);
+    layers[digest] = { bar: bar, text: text };
+    return layers[digest];
+  }
+
+  function human(n) {
+    if (typeof n !== 'number' || n < 0) { return '?'; }
+    var units = ['B', 'kB', 'MB', 'GB'];
+    var u = 0;
+    while (n >= 1000 && u < units.length - 1) { n /= 1000; u++; }
+    return (u ? n.toFixed(1) : n) + units[u];
+  }
+
+  /** A progress line; tolerant of field names (digest|layer|id, message|error|problem.detail). */
+  function onLine(o) {
+    var status = String(o.status || o.phase || '').toLowerCase();
+    if (status === 'error') {
+      var why = o.message || o.error || (o.problem && (o.problem.detail || o.problem.title)) || 'unknown error';
+      message('Pull failed: ' + why, 'error');
+      return 'error';
+    }
+    if (status === 'success' || status === 'done') {
+      message('Pulled ' + (o.image || '') + ' as ' + (o.id || o.imageId || o.imageRef || ''), '');
+      return 'success';
+    }
+    var digest = o.digest || o.layer || o.id;
+    if (digest) {
+      var row = layerRow(digest);
+      if (typeof o.total === 'number' && o.total > 0) {
+        row.bar.max = o.total;
+        row.bar.value = Math.min(o.current || 0, o.total);
+      }
+      if (status === 'done' || status === 'complete' || status === 'exists' || status === 'already exists' || status === 'extracted') {
+        row.bar.max = 1;
+        row.bar.value = 1;
+      }
+      row.text.textContent = human(o.current) + ' / ' + human(o.total) + ' ' + status;
+    }
+    return null;
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var image = document.getElementById('pull-image').value.trim();
+    if (!image) {
+      return;
+    }
+    progress.textContent = '';
+    layers = {};
+    button.setAttribute('aria-busy', 'true');
+    button.disabled = true;
+    var outcome = null;
+    fetch(form.getAttribute('data-pull-url'), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: headers({ 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }),
+      body: JSON.stringify({ image: image })
+    }).then(function (r) {
+      if (!r.ok) {
+        return r.text().then(function (body) {
+          var why = body;
+          try { var p = JSON.parse(body); why = p.detail || p.title || body; } catch (e) { /* plain text */ }
+          throw new Error('HTTP ' + r.status + ': ' + why);
+        });
+      }
+      var reader = r.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = '';
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) {
+            if (buffer.trim()) { outcome = onLine(JSON.parse(buffer)) || outcome; }
+            return;
+          }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var lines = buffer.split('\n');
+          buffer = lines.pop();
+          lines.forEach(function (l) {
+            if (l.trim()) { outcome = onLine(JSON.parse(l)) || outcome; }
+          });
+          return pump();
+        });
+      }
+      return pump();
+    }).then(function () {
+      if (!outcome) { message('The pull ended without a result.', 'error'); }
+      if (outcome === 'success') { refreshTable(); }
+    }).catch(function (e) {
+      message('Pull failed: ' + e.message, 'error');
+    }).then(function () {
+      button.removeAttribute('aria-busy');
+      button.disabled = false;
+    });
+  });
+
+  // Prune: preview first, then remove on confirmation.
+  var preview = document.getElementById('prune-preview');
+  var panel = document.getElementById('prune-panel');
+  var list = document.getElementById('prune-list');
+  var pruneUrl = preview.getAttribute('data-prune-url');
+
+  /** The images of a prune answer: {images|deleted|items: [...]} or a bare array; strings or objects. */
+  function imagesOf(o) {
+    var items = Array.isArray(o) ? o : (o.images || o.deleted || o.items || []);
+    return items.map(function (i) {
+      if (typeof i === 'string') { return i; }
+      var names = i.repoTags || i.names || [];
+      return (names.length ? names.join(', ') + ' ' : '') + '(' + String(i.id || '').replace(/^sha256:/, '').slice(0, 12) + ')' +
+        (typeof i.size === 'number' ? ' ' + human(i.size) : '');
+    });
+  }
+
+  function call(method) {
+    return fetch(pruneUrl, { method: method, credentials: 'same-origin', headers: headers({ Accept: 'application/json' }) })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          if (!r.ok) { throw new Error('HTTP ' + r.status + ': ' + (body.detail || body.title || '')); }
+          return body;
+        });
+      });
+  }
+
+  preview.addEventListener('click', function () {
+    list.textContent = '';
+    call('GET').then(function (o) {
+      var items = imagesOf(o);
+      if (!items.length) {
+        var li = document.createElement('li');
+        li.textContent = 'nothing: every image is in use';
+        list.appendChild(li);
+      }
+      items.forEach(function (text) {
+        var li = document.createElement('li');
+        li.textContent = text;
+        list.appendChild(li);
+      });
+      document.getElementById('prune-confirm').disabled = !items.length;
+      panel.classList.remove('hidden');
+    }).catch(function (e) { message('Prune preview failed: ' + e.message, 'error'); });
+  });
+  document.getElementById('prune-cancel').addEventListener('click', function () { panel.classList.add('hidden'); });
+  document.getElementById('prune-confirm').addEventListener('click', function () {
+    call('POST').then(function (o) {
+      panel.classList.add('hidden');
+      message('Pruned: ' + (imagesOf(o).join('; ') || 'nothing'), '');
+      refreshTable();
+    }).catch(function (e) { message('Prune failed: ' + e.message, 'error'); });
+  });
+})();
