@@ -411,7 +411,8 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	@Override
 	public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
 		Calls.reply(response, () -> statusMapper.toResponse(node.conditions(),
-				request.getVerbose() ? node.effectiveConfig() : null, request.getVerbose() ? node.doctor() : null));
+				request.getVerbose() ? node.effectiveConfig() : null, request.getVerbose() ? node.doctor() : null,
+				node.recursiveReadOnlyMounts()));
 	}
 
 	@Override

@@ -1,9 +1,13 @@
 package io.rocketcri.container;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
 import io.rocketcri.cri.api.ContainerStatus;
@@ -18,10 +22,12 @@ import io.rocketcri.cri.api.LinuxContainerSecurityContext;
 import io.rocketcri.cri.api.LinuxPodSandboxConfig;
 import io.rocketcri.cri.api.LinuxSandboxSecurityContext;
 import io.rocketcri.cri.api.NamespaceMode;
+import io.rocketcri.cri.api.Mount;
 import io.rocketcri.cri.api.NamespaceOption;
 import io.rocketcri.cri.api.PodSandboxConfig;
 import io.rocketcri.cri.api.PodSandboxMetadata;
 import io.rocketcri.cri.api.PullImageRequest;
+import io.rocketcri.cri.api.RemoveContainerRequest;
 import io.rocketcri.cri.api.RemovePodSandboxRequest;
 import io.rocketcri.cri.api.RunPodSandboxRequest;
 import io.rocketcri.cri.api.StartContainerRequest;
@@ -45,10 +51,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * CRI features kubelet 1.33+ sends, on real containers: supplemental groups policy and the
- * effective user in ContainerStatus. Pods use the host network, so no CNI is involved.
+ * effective user in ContainerStatus, recursive read-only mounts. Pods use the host network, so no CNI is involved.
  */
 @Tag("host")
 @SpringBootTest
@@ -125,6 +132,84 @@ class NewerCriFeaturesHostTest {
 			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
 			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
 		}
+	}
+
+	@Test
+	void recursiveReadOnlyMountsAreReadOnlyAllTheWayDownAndLeaveNoMountBehind() throws Exception {
+		assertThat(client.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlers(0).getFeatures()
+			.getRecursiveReadOnlyMounts()).as("this kernel has mount_setattr").isTrue();
+		Path volume = Files.createDirectories(runtime.root().resolve("rro-volume"));
+		Path sub = Files.createDirectories(volume.resolve("sub"));
+		run("mount", "-t", "tmpfs", "rro-test", sub.toString());
+		PodSandboxConfig pod = hostNetworkPod("rro");
+		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		try {
+			String id = client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("rro"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addAllCommand(List.of("sleep", "3600"))
+						.addMounts(Mount.newBuilder().setContainerPath("/plain").setHostPath(volume.toString()).setReadonly(true))
+						.addMounts(Mount.newBuilder()
+							.setContainerPath("/rro")
+							.setHostPath(volume.toString())
+							.setReadonly(true)
+							.setRecursiveReadOnly(true))
+						.setLogPath("rro.log"))
+					.build())
+				.getContainerId();
+			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+
+			assertThat(exec(id, "touch", "/plain/sub/w").getExitCode()).as("a plain ro bind leaves submounts writable")
+				.isZero();
+			ExecSyncResponse deep = exec(id, "touch", "/rro/sub/x");
+			assertThat(deep.getExitCode()).isNotZero();
+			assertThat(deep.getStderr().toStringUtf8()).contains("Read-only file system");
+			assertThat(exec(id, "touch", "/rro/y").getExitCode()).isNotZero();
+			assertThat(exec(id, "cat", "/rro/sub/w").getExitCode()).as("the same files, read-only").isZero();
+
+			client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+			assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(runtime.state().resolve("rro").toString());
+			assertThat(runtime.state().resolve("rro").resolve(id)).doesNotExist();
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			run("umount", sub.toString());
+		}
+	}
+
+	@Test
+	void recursiveReadOnlyNeedsReadOnlyAndPrivatePropagation() {
+		PodSandboxConfig pod = hostNetworkPod("rro-bad");
+		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		try {
+			assertThatThrownBy(() -> client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("bad"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addMounts(Mount.newBuilder().setContainerPath("/rro").setHostPath("/tmp").setRecursiveReadOnly(true)))
+					.build()))
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(ex.getStatus().getDescription()).contains("recursive_read_only").contains("readonly");
+				});
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+		}
+	}
+
+	static void run(String... argv) throws Exception {
+		Process p = new ProcessBuilder(argv).inheritIO().start();
+		assertThat(p.waitFor()).as(String.join(" ", argv)).isZero();
 	}
 
 	static PodSandboxConfig hostNetworkPod(String name) {
