@@ -22,7 +22,7 @@ class StatusMapper {
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig,
-			List<io.rocketcri.node.doctor.Finding> doctor) {
+			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts) {
 		RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
 		for (var c : conditions) {
 			status.addConditions(RuntimeCondition.newBuilder()
@@ -35,8 +35,9 @@ class StatusMapper {
 			.setStatus(status)
 			.addRuntimeHandlers(RuntimeHandler.newBuilder()
 				.setName("runc")
-				.setFeatures(RuntimeHandlerFeatures.getDefaultInstance()))
-			.setFeatures(RuntimeFeatures.getDefaultInstance());
+				.setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)))
+			// UserResolver honours Merge and Strict; ContainerStatus.user reports the outcome
+			.setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
 		if (verboseConfig != null) {
 			try {
 				response.putInfo("config", JSON.writeValueAsString(verboseConfig));

@@ -122,6 +122,13 @@ public interface HostOs {
 	void mount(String source, Path target, String fstype, long flags, String data) throws IOException;
 
 	/**
+	 * Makes the mount at {@code target} and every mount beneath it read-only, as
+	 * mount_setattr(2) with AT_RECURSIVE and MOUNT_ATTR_RDONLY (Linux 5.12+). A plain
+	 * {@code ro} bind leaves submounts writable; this does not.
+	 */
+	void makeReadOnlyRecursively(Path target) throws IOException;
+
+	/**
 	 * Unmounts the file system mounted on {@code target}, as umount2(2).
 	 * @param flags 0 or {@link #MNT_DETACH}
 	 */

@@ -41,6 +41,23 @@ public final class HostProbe {
 		}
 	}
 
+	/** Whether the running kernel's release is at least major.minor (false when unreadable). */
+	public boolean kernelAtLeast(int major, int minor) {
+		try {
+			String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+			java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+			if (!m.find()) {
+				return false;
+			}
+			int haveMajor = Integer.parseInt(m.group(1));
+			int haveMinor = Integer.parseInt(m.group(2));
+			return haveMajor > major || (haveMajor == major && haveMinor >= minor);
+		}
+		catch (IOException | NumberFormatException ex) {
+			return false;
+		}
+	}
+
 	public boolean kernelHasFilesystem(String name) {
 		try {
 			return Files.readAllLines(Path.of("/proc/filesystems")).stream().anyMatch(l -> l.strip().endsWith(name));

@@ -84,6 +84,18 @@ public final class LinuxHostOs implements HostOs {
 	private static final MethodHandle UMOUNT2 = capturing("umount2",
 			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
+	/** syscall(2): glibc 2.36 has no mount_setattr wrapper. */
+	private static final MethodHandle SYSCALL_MOUNT_SETATTR = LINKER.downcallHandle(
+			LIBC.find("syscall").orElseThrow(() -> new UnsupportedOperationException("libc has no symbol syscall")),
+			FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG),
+			Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+	private static final long SYS_MOUNT_SETATTR = 442; // x86_64 and every other 64-bit arch (generic table)
+
+	private static final int AT_RECURSIVE = 0x8000;
+
+	private static final long MOUNT_ATTR_RDONLY = 0x1;
+
 	private static final MethodHandle KILL = capturing("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
 	/** open(2) is variadic (the mode); we never pass O_CREAT, so only the two fixed arguments. */
@@ -237,6 +249,19 @@ public final class LinuxHostOs implements HostOs {
 			int rc = (int) MOUNT.invokeExact(state, optional(arena, source), cString(arena, target),
 					optional(arena, fstype), flags, optional(arena, data));
 			check(rc, state, "mount " + (fstype != null ? fstype + " " : "") + source + " on", target);
+			return null;
+		});
+	}
+
+	@Override
+	public void makeReadOnlyRecursively(Path target) throws IOException {
+		NativeCalls.call((arena, state) -> {
+			// struct mount_attr { u64 attr_set, attr_clr, propagation, userns_fd; }
+			MemorySegment attr = arena.allocate(32, 8);
+			attr.set(JAVA_LONG, 0, MOUNT_ATTR_RDONLY);
+			int rc = (int) (long) SYSCALL_MOUNT_SETATTR.invokeExact(state, SYS_MOUNT_SETATTR, AT_FDCWD, cString(arena, target),
+					AT_RECURSIVE, attr, 32L);
+			check(rc, state, "mount_setattr MOUNT_ATTR_RDONLY recursive", target);
 			return null;
 		});
 	}

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,6 +66,8 @@ public final class RuncPodEngine implements PodEngine {
 
 	private final Path catatonit;
 
+	private final RecursiveReadOnlyMounts recursiveReadOnly;
+
 	private final CgroupReader cgroups;
 
 	private final NetworkCounters network;
@@ -84,6 +87,7 @@ public final class RuncPodEngine implements PodEngine {
 		this.oci = oci;
 		this.host = host;
 		this.catatonit = catatonit;
+		this.recursiveReadOnly = new RecursiveReadOnlyMounts(host, stateRoot);
 	}
 
 	@Override
@@ -217,20 +221,32 @@ public final class RuncPodEngine implements PodEngine {
 	public CreatedContainer createContainer(ContainerPlan plan) throws IOException {
 		Path bundle = bundleDir(plan.id());
 		Files.createDirectories(bundle);
-		writeAtomically(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(plan.spec()));
-		if (plan.logPath() != null) {
-			Files.createDirectories(plan.logPath().getParent());
+		ObjectNode spec = plan.spec();
+		if (RecursiveReadOnlyMounts.wanted(spec)) {
+			spec = spec.deepCopy();
+			recursiveReadOnly.stage(plan.id(), spec);
 		}
+		boolean created = false;
 		try {
-			var created = oci.create(new CreateRequest(plan.id(), bundle, plan.logPath(), plan.tty(), plan.stdin(),
+			writeAtomically(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
+			if (plan.logPath() != null) {
+				Files.createDirectories(plan.logPath().getParent());
+			}
+			var container = oci.create(new CreateRequest(plan.id(), bundle, plan.logPath(), plan.tty(), plan.stdin(),
 					plan.stdinOnce(), "runc"));
-			return new CreatedContainer(created.pid());
+			created = true;
+			return new CreatedContainer(container.pid());
 		}
 		catch (OciException ex) {
 			if (ex.reason() == OciException.Reason.FAILED && refusedByTheContainer(ex.getMessage())) {
 				throw new ContainerRefusedException(ex.getMessage(), ex);
 			}
 			throw ex;
+		}
+		finally {
+			if (!created) {
+				recursiveReadOnly.release(plan.id());
+			}
 		}
 	}
 
@@ -310,6 +326,7 @@ public final class RuncPodEngine implements PodEngine {
 		deleteTree(dir.resolve("empty"));
 		Files.deleteIfExists(rootfs);
 		Files.deleteIfExists(dir);
+		recursiveReadOnly.release(id);
 		removeBundle(id);
 		cgroupPaths.remove(id);
 	}
@@ -415,12 +432,29 @@ public final class RuncPodEngine implements PodEngine {
 	}
 
 	@Override
+	public Optional<ProcessUser> processUser(String id) {
+		try {
+			JsonNode user = JSON.readTree(bundleDir(id).resolve("config.json").toFile()).path("process").path("user");
+			if (!user.has("uid")) {
+				return Optional.empty();
+			}
+			List<Long> groups = new ArrayList<>();
+			user.path("additionalGids").forEach(g -> groups.add(g.asLong()));
+			return Optional.of(new ProcessUser(user.path("uid").asLong(), user.path("gid").asLong(), groups));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+	}
+
+	@Override
 	public ContainerPaths paths(String id) {
 		return new ContainerPaths(bundleDir(id), containerDir(id).resolve("rootfs"));
 	}
 
 	@Override
 	public void removeLeftovers(Set<String> knownPodIds, Set<String> knownContainerIds) {
+		recursiveReadOnly.releaseUnknown(knownContainerIds);
 		try {
 			for (String podId : pinner.pinnedPodIds()) {
 				if (!knownPodIds.contains(podId)) {

@@ -52,6 +52,17 @@ public class NodeStatusService {
 				env.getProperty("server.port", Integer.class, 8780));
 		this.executables = new ExecutableLocator(List.of());
 		this.cniConfig = new CniConfigLocator(properties.network().cniConfigDir());
+		this.recursiveReadOnlyMounts = probe.kernelAtLeast(5, 12);
+	}
+
+	private final boolean recursiveReadOnlyMounts;
+
+	/**
+	 * Whether {@code recursive_read_only} mounts work here: they need mount_setattr(2), Linux
+	 * 5.12+ (the engine stages them itself, so runc's version does not matter).
+	 */
+	public boolean recursiveReadOnlyMounts() {
+		return recursiveReadOnlyMounts;
 	}
 
 	public String runtimeVersion() {

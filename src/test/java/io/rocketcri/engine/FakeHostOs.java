@@ -173,6 +173,16 @@ public final class FakeHostOs implements HostOs {
 	}
 
 	@Override
+	public synchronized void makeReadOnlyRecursively(Path target) throws IOException {
+		record("mount_setattr", target);
+		Mount m = this.mounts.get(key(target));
+		if (m == null) {
+			throw new HostOsException("mount_setattr", target, HostOsException.EINVAL, "Invalid argument");
+		}
+		this.mounts.put(key(target), new Mount(m.source(), m.target(), m.fstype(), m.flags() | MS_RDONLY, m.data()));
+	}
+
+	@Override
 	public synchronized void unmount(Path target, int flags) throws IOException {
 		record("umount2", target);
 		if (this.mounts.remove(key(target)) == null) {

@@ -6,17 +6,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.rocketcri.container.Container;
-import io.rocketcri.container.ContainerEvent;
 import io.rocketcri.container.ContainerService;
 import io.rocketcri.container.ContainerState;
-import io.rocketcri.events.EventBus;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
 import io.rocketcri.image.PullFailure;
 import io.rocketcri.node.NodeStatusService;
 import io.rocketcri.node.RuntimeCondition;
 import io.rocketcri.node.doctor.Finding;
-import io.rocketcri.pod.PodEvent;
 import io.rocketcri.pod.PodSandbox;
 import io.rocketcri.pod.PodSandboxService;
 import io.rocketcri.pod.PodSandboxState;
@@ -26,10 +23,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
+import io.rocketcri.testsupport.RuntimeUnderTest;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -50,27 +48,19 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Every console page and fragment over mocked capability services, through the console's
- * security: who may read, who may change, CSRF, and pages that keep the CSP (no inline script or
- * style).
+ * Every console page and fragment over mocked capability services, through the application's
+ * real filter chains: who may read, who may change, CSRF, and pages that keep the CSP (no inline
+ * scripts, no hx-on).
  */
-@WebMvcTest
-@Import({ InterimConsoleSecurity.class, Tables.class, ConsoleEvents.class, ConsolePagesTest.Buses.class })
+@SpringBootTest
+@AutoConfigureMockMvc
 class ConsolePagesTest {
 
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Buses {
+	static final RuntimeUnderTest runtime = new RuntimeUnderTest("console-pages");
 
-		@Bean
-		EventBus<ContainerEvent> containerEvents() {
-			return new EventBus<>(16);
-		}
-
-		@Bean
-		EventBus<PodEvent> podEvents() {
-			return new EventBus<>(16);
-		}
-
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		runtime.register(registry);
 	}
 
 	@Autowired
