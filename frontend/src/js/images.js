@@ -59,32 +59,51 @@
     return (u ? n.toFixed(1) : n) + units[u];
   }
 
-  /** A progress line; tolerant of field names (digest|layer|id, message|error|problem.detail). */
+  function showLayer(l) {
+    var row = layerRow(l.layer);
+    var status = String(l.status || '');
+    if (typeof l.total === 'number' && l.total > 0) {
+      row.bar.max = l.total;
+      row.bar.value = Math.min(l.current || 0, l.total);
+    }
+    if (status === 'done' || status === 'exists') {
+      row.bar.max = 1;
+      row.bar.value = 1;
+    }
+    row.text.textContent = human(l.current) + ' / ' + human(l.total) + ' ' + status;
+  }
+
+  /**
+   * One line of POST /api/v1/images/pull: "resolved" (the layers to come), a layer's
+   * waiting/downloading/extracting/done/exists with current and total bytes, "joined" (another
+   * pull of it is under way), "present", and last "done" (imageId) or "error" (a problem).
+   */
   function onLine(o) {
-    var status = String(o.status || o.phase || '').toLowerCase();
-    if (status === 'error') {
-      var why = o.message || o.error || (o.problem && (o.problem.detail || o.problem.title)) || 'unknown error';
-      message('Pull failed: ' + why, 'error');
-      return 'error';
+    var status = String(o.status || '').toLowerCase();
+    if (o.layer) {
+      showLayer(o);
+      return null;
     }
-    if (status === 'success' || status === 'done') {
-      message('Pulled ' + (o.image || '') + ' as ' + (o.id || o.imageId || o.imageRef || ''), '');
-      return 'success';
+    switch (status) {
+      case 'resolved':
+        (o.layers || []).forEach(showLayer);
+        return null;
+      case 'joined':
+        message('Another pull of ' + o.reference + ' is under way; waiting for it.', 'muted');
+        return null;
+      case 'present':
+        message('Already here: ' + o.reference + ' as ' + String(o.imageId || ''), '');
+        return 'success';
+      case 'done':
+        message('Pulled ' + o.reference + ' as ' + String(o.imageId || ''), '');
+        return 'success';
+      case 'error':
+        var e = o.error || {};
+        message('Pull failed: ' + (typeof e === 'string' ? e : (e.detail || e.title || 'unknown error')), 'error');
+        return 'error';
+      default:
+        return null;
     }
-    var digest = o.digest || o.layer || o.id;
-    if (digest) {
-      var row = layerRow(digest);
-      if (typeof o.total === 'number' && o.total > 0) {
-        row.bar.max = o.total;
-        row.bar.value = Math.min(o.current || 0, o.total);
-      }
-      if (status === 'done' || status === 'complete' || status === 'exists' || status === 'already exists' || status === 'extracted') {
-        row.bar.max = 1;
-        row.bar.value = 1;
-      }
-      row.text.textContent = human(o.current) + ' / ' + human(o.total) + ' ' + status;
-    }
-    return null;
   }
 
   form.addEventListener('submit', function (event) {
@@ -147,9 +166,9 @@
   var list = document.getElementById('prune-list');
   var pruneUrl = preview.getAttribute('data-prune-url');
 
-  /** The images of a prune answer: {images|deleted|items: [...]} or a bare array; strings or objects. */
+  /** The images of a prune answer: preview {images, reclaimableBytes}, result {removed, reclaimedBytes}. */
   function imagesOf(o) {
-    var items = Array.isArray(o) ? o : (o.images || o.deleted || o.items || []);
+    var items = o.images || o.removed || [];
     return items.map(function (i) {
       if (typeof i === 'string') { return i; }
       var names = i.repoTags || i.names || [];

@@ -25,14 +25,14 @@
       width: width,
       height: 200,
       series: [{}, { label: label, stroke: '#1095c1', width: 2, value: values }],
-      axes: [{}, { values: function (u, ticks) { return ticks.map(values ? function (t) { return values(u, t); } : String); } }]
+      axes: [{}, { size: 80, values: function (u, ticks) { return ticks.map(function (t) { return values(u, t); }); } }]
     }, [[], []], el);
   }
 
   function draw() {
     var key = select.value;
     var h = history[key];
-    if (!h) { return; }
+    if (!h || h.t.length < 2) { return; } // one point makes uPlot pick a range of years
     if (!cpuChart) {
       cpuChart = chart(document.getElementById('cpu-chart'), 'CPU cores', function (u, v) { return v == null ? '' : v.toFixed(3); });
       memChart = chart(document.getElementById('memory-chart'), 'working set', function (u, v) { return v == null ? '' : bytes(v); });
@@ -77,6 +77,7 @@
       .catch(function () { /* next poll tries again */ });
   }
 
+  window.rocketStats = history; // tests wait for samples through it
   select.addEventListener('change', draw);
   poll();
   window.setInterval(poll, POLL_MS);
