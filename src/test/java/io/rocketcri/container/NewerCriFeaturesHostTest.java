@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.rocketcri.cri.api.CDIDevice;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
 import io.rocketcri.cri.api.ContainerStatus;
@@ -55,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * CRI features kubelet 1.33+ sends, on real containers: supplemental groups policy and the
- * effective user in ContainerStatus, recursive read-only mounts. Pods use the host network, so no CNI is involved.
+ * effective user in ContainerStatus, recursive read-only mounts, CDI devices. Pods use the host network, so no CNI is involved.
  */
 @Tag("host")
 @SpringBootTest
@@ -73,6 +74,7 @@ class NewerCriFeaturesHostTest {
 	static void properties(DynamicPropertyRegistry props) {
 		runtime.register(props);
 		runtime.trustRegistry(registry.address());
+		props.add("rocket.cdi.spec-dirs", () -> runtime.root().resolve("cdi").toString());
 	}
 
 	@BeforeAll
@@ -199,6 +201,69 @@ class NewerCriFeaturesHostTest {
 				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
 					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 					assertThat(ex.getStatus().getDescription()).contains("recursive_read_only").contains("readonly");
+				});
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+		}
+	}
+
+	@Test
+	void aCdiDeviceBringsItsNodeMountAndEnvironmentAndAnUnknownOneIsRefused() throws Exception {
+		Path data = Files.createDirectories(runtime.root().resolve("cdi-driver"));
+		Files.writeString(data.resolve("version"), "driver 1.2\n");
+		Files.createDirectories(runtime.root().resolve("cdi"));
+		Files.writeString(runtime.root().resolve("cdi/test.yaml"), """
+				cdiVersion: "0.6.0"
+				kind: rocket.test/fake
+				devices:
+				  - name: dev0
+				    containerEdits:
+				      deviceNodes:
+				        - path: /dev/fake0
+				          hostPath: /dev/null
+				      mounts:
+				        - hostPath: %s
+				          containerPath: /opt/driver
+				          options: [ro, bind]
+				      env: [FAKE_DEVICE=dev0]
+				""".formatted(data));
+		PodSandboxConfig pod = hostNetworkPod("cdi");
+		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		try {
+			String id = client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("cdi"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addAllCommand(List.of("sleep", "3600"))
+						.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev0"))
+						.setLogPath("cdi.log"))
+					.build())
+				.getContainerId();
+			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			assertThat(exec(id, "stat", "-c", "%F %t:%T", "/dev/fake0").getStdout().toStringUtf8().strip())
+				.isEqualTo("character special file 1:3");
+			assertThat(exec(id, "sh", "-c", "echo hi > /dev/fake0").getExitCode()).as("/dev/null is writable").isZero();
+			assertThat(exec(id, "cat", "/opt/driver/version").getStdout().toStringUtf8()).isEqualTo("driver 1.2\n");
+			assertThat(exec(id, "touch", "/opt/driver/x").getExitCode()).as("mounted ro").isNotZero();
+			assertThat(exec(id, "env").getStdout().toStringUtf8()).contains("FAKE_DEVICE=dev0");
+
+			assertThatThrownBy(() -> client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("cdi-unknown"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev9")))
+					.build()))
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(ex.getStatus().getDescription()).contains("rocket.test/fake=dev9");
 				});
 		}
 		finally {
