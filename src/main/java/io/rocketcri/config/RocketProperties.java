@@ -18,13 +18,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cgroupDriver the cgroup driver reported to kubelet: {@code cgroupfs} or {@code systemd}
  * @param image image service settings
  * @param network CNI settings
+ * @param cdi Container Device Interface settings
  */
 @ConfigurationProperties("rocket")
 public record RocketProperties(Cri cri, @DefaultValue("/var/lib/rocket-cri") Path root,
 		@DefaultValue("/run/rocket-cri") Path state, @DefaultValue("cgroupfs") String cgroupDriver, Image image,
-		Network network) {
+		Network network, Cdi cdi) {
 
 	public RocketProperties {
+		cdi = cdi != null ? cdi : new Cdi(null);
 		cri = cri != null ? cri : new Cri(Cri.DEFAULT_SOCKET);
 		image = image != null ? image : new Image(null, null, null);
 		network = network != null ? network : new Network(null, null);
@@ -70,6 +72,17 @@ public record RocketProperties(Cri cri, @DefaultValue("/var/lib/rocket-cri") Pat
 		public Network {
 			cniConfigDir = cniConfigDir != null ? cniConfigDir : Path.of("/etc/cni/net.d");
 			cniPluginDirs = cniPluginDirs != null ? cniPluginDirs : List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin"));
+		}
+	}
+
+	/**
+	 * @param specDirs where CDI specs (*.json, *.yaml) are read, in rising priority: a device in a
+	 * later directory overrides one of the same name in an earlier one
+	 */
+	public record Cdi(List<Path> specDirs) {
+
+		public Cdi {
+			specDirs = specDirs != null ? specDirs : List.of(Path.of("/etc/cdi"), Path.of("/var/run/cdi"));
 		}
 	}
 

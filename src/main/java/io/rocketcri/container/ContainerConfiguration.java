@@ -9,6 +9,7 @@ import java.util.Set;
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.container.spec.HostLimits;
 import io.rocketcri.container.spec.LinuxCapabilities;
+import io.rocketcri.container.spec.CdiRegistry;
 import io.rocketcri.container.spec.OciSpecGenerator;
 import io.rocketcri.container.spec.SeccompProfiles;
 import io.rocketcri.events.EventBus;
@@ -25,7 +26,8 @@ class ContainerConfiguration {
 
 	@Bean
 	OciSpecGenerator ociSpecGenerator(RocketProperties properties) throws IOException {
-		return new OciSpecGenerator(new SeccompProfiles(properties.seccompProfileRoot()), hostLimits());
+		return new OciSpecGenerator(new SeccompProfiles(properties.seccompProfileRoot()), hostLimits(),
+				new CdiRegistry(properties.cdi().specDirs()));
 	}
 
 	/** Container lifecycle events for GetContainerEvents; each watcher may fall this many events behind. */

@@ -110,18 +110,23 @@ public class ContainerService implements PodContainers, LayerUsers {
 			throw new io.rocketcri.failure.AlreadyExists("container name " + reserved + " is taken by " + existing.get().id());
 		}
 		Path logPath = logPath(pod.config(), config);
+		List<ImageVolume> volumes = imageVolumes(config);
+		// the volumes' layers are the container's too: image removal keeps them while it exists
+		Set<String> chainIds = new java.util.LinkedHashSet<>(image.chainIds());
+		volumes.forEach(v -> chainIds.addAll(v.image().chainIds()));
 		String id = Ids.newId();
 		String what = "creating container %s (%s) in pod sandbox %s".formatted(id, config.getMetadata().getName(), pod.id());
 		Container container = new Container(id, pod.id(), reserved, ContainerState.CREATING, nowNanos(), 0, 0, 0, "", "",
-				image.id(), imageName, image.chainIds(), config, logPath, 0);
+				image.id(), imageName, List.copyOf(chainIds), config, logPath, 0);
 		store.insert(container);
 		PodEngine engine = pods.engine(pod);
 		Rollback rollback = new Rollback(what);
 		try (LogContext context = LogContext.container(pod.id(), id)) {
 			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image));
 			rollback.add("root file system", () -> engine.removeContainer(id));
+			ContainerConfig withVolumes = mountImageVolumes(engine, id, config, volumes);
 			ImageConfig imageConfig = images.details(image).config();
-			ObjectNode spec = specs.generate(new SpecInput(id, pod.id(), config, pod.config(),
+			ObjectNode spec = specs.generate(new SpecInput(id, pod.id(), withVolumes, pod.config(),
 					new ImageSettings(imageConfig.user(), imageConfig.env(), imageConfig.entrypoint(), imageConfig.cmd(),
 							imageConfig.workingDir(), imageConfig.stopSignal(), imageConfig.volumes()),
 					paths.rootfs(), specResources(pod)));
@@ -218,6 +223,61 @@ public class ContainerService implements PodContainers, LayerUsers {
 			}
 			log.info("removed container {} ({})", c.id(), c.name());
 		});
+	}
+
+	/** An image volume (CRI Mount.image): the mount kubelet asked for and the image it names. */
+	private record ImageVolume(int index, ImageRecord image) {
+	}
+
+	/**
+	 * The images of the config's image volumes, checked before anything is made: kubelet pulls
+	 * them first, so a missing one is NOT_FOUND naming the mount, and a sub path may not leave
+	 * the image.
+	 */
+	private List<ImageVolume> imageVolumes(ContainerConfig config) {
+		List<ImageVolume> volumes = new java.util.ArrayList<>();
+		for (int i = 0; i < config.getMountsCount(); i++) {
+			io.rocketcri.cri.api.Mount mount = config.getMounts(i);
+			if (!mount.hasImage()) {
+				continue;
+			}
+			String field = "mounts[" + i + "]";
+			String ref = mount.getImage().getImage();
+			if (ref.isBlank()) {
+				throw new InvalidArgument(field + ".image.image: empty");
+			}
+			String sub = mount.getImageSubPath();
+			if (sub.startsWith("/") || java.util.Arrays.asList(sub.split("/")).contains("..")) {
+				throw new InvalidArgument(field + ".image_sub_path: \"" + sub + "\" must be relative and stay inside the image");
+			}
+			ImageRecord volumeImage = images.find(ref)
+				.orElseThrow(() -> new NotFound(field + ".image: image volume " + ref + " not found; pull it first"));
+			volumes.add(new ImageVolume(i, volumeImage));
+		}
+		return volumes;
+	}
+
+	/** Mounts each image volume read-only and points its CRI mount at it (plus the sub path). */
+	private ContainerConfig mountImageVolumes(PodEngine engine, String id, ContainerConfig config,
+			List<ImageVolume> volumes) throws IOException {
+		if (volumes.isEmpty()) {
+			return config;
+		}
+		ContainerConfig.Builder b = config.toBuilder();
+		for (ImageVolume volume : volumes) {
+			io.rocketcri.cri.api.Mount mount = config.getMounts(volume.index());
+			Path source;
+			try {
+				source = engine.mountImageVolume(id, volume.index(), images.layerPaths(volume.image()),
+						mount.getImageSubPath());
+			}
+			catch (java.nio.file.NoSuchFileException ex) {
+				throw new InvalidArgument("mounts[" + volume.index() + "].image_sub_path: " + mount.getImageSubPath()
+						+ " does not exist in image " + mount.getImage().getImage(), ex);
+			}
+			b.setMounts(volume.index(), mount.toBuilder().setHostPath(source.toString()).setReadonly(true));
+		}
+		return b.build();
 	}
 
 	public Container status(String idOrPrefix) {

@@ -44,6 +44,9 @@ public interface HostOs {
 	/** {@link #mount} flag: create a bind mount. */
 	long MS_BIND = 4096L;
 
+	/** {@link #mount} flag: change the flags of an existing mount (with MS_BIND: of that bind only). */
+	long MS_REMOUNT = 32L;
+
 	/** {@link #mount} flag: with {@link #MS_BIND}, bind the whole subtree. */
 	long MS_REC = 16384L;
 

@@ -96,6 +96,16 @@ public interface PodEngine {
 	 */
 	PodUsage podUsage(String podId, String cgroupParent, PodResources resources);
 
+	/**
+	 * Mounts an image's layers read-only for a container's image volume (CRI Mount.image) and
+	 * returns the path to bind into the container; {@link #removeContainer} unmounts it.
+	 * @param index the volume's position among the container's mounts (names its mount point)
+	 * @param lowerDirs the image's layer snapshots, bottom first
+	 * @param subPath a relative path inside the image to bind instead of its root; empty for the root
+	 * @throws java.nio.file.NoSuchFileException when the sub path is not in the image
+	 */
+	Path mountImageVolume(String id, int index, List<Path> lowerDirs, String subPath) throws IOException;
+
 	/** Directory of a container's bundle and root file system mount point. */
 	ContainerPaths paths(String id);
 

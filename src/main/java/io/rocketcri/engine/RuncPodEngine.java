@@ -218,6 +218,54 @@ public final class RuncPodEngine implements PodEngine {
 	}
 
 	@Override
+	public Path mountImageVolume(String id, int index, List<Path> lowerDirs, String subPath) throws IOException {
+		Path target = containerDir(id).resolve("volumes").resolve(Integer.toString(index));
+		Files.createDirectories(target);
+		if (lowerDirs.size() >= 2) {
+			// overlayfs without an upper dir is read-only by construction; it wants the top layer first
+			List<String> lowers = new ArrayList<>(lowerDirs.stream().map(Path::toString).toList());
+			Collections.reverse(lowers);
+			String options = "lowerdir=" + String.join(":", lowers);
+			if (options.length() > 4000) {
+				throw new IOException("mounting image volume " + index + " of container " + id + ": " + lowerDirs.size()
+						+ " layers make overlay options longer than a page");
+			}
+			host.mount("overlay", target, "overlay", HostOs.MS_RDONLY, options);
+		}
+		else {
+			// overlayfs needs two lower dirs when it has no upper: bind the one layer (or an empty dir)
+			Path source = lowerDirs.isEmpty() ? Files.createDirectories(containerDir(id).resolve("volumes-empty"))
+					: lowerDirs.getFirst();
+			host.mount(source.toString(), target, null, HostOs.MS_BIND, null);
+			host.mount(null, target, null, HostOs.MS_BIND | HostOs.MS_REMOUNT | HostOs.MS_RDONLY, null);
+		}
+		if (subPath.isEmpty()) {
+			return target;
+		}
+		// resolve symlinks inside the mounted image: a link may not lead out of it
+		Path source = target.resolve(subPath).normalize();
+		if (!source.startsWith(target) || !Files.exists(source)
+				|| !source.toRealPath().startsWith(target.toRealPath())) {
+			throw new NoSuchFileException(subPath, null, "not inside image volume " + index + " of container " + id);
+		}
+		return source;
+	}
+
+	/** Unmounts a container's image volumes and removes their mount points, never walking into one. */
+	private void unmountImageVolumes(Path containerDir) throws IOException {
+		Path volumes = containerDir.resolve("volumes");
+		for (String name : children(volumes)) {
+			Path point = volumes.resolve(name);
+			if (isMountPoint(point)) {
+				host.unmount(point, HostOs.MNT_DETACH);
+			}
+			Files.deleteIfExists(point);
+		}
+		Files.deleteIfExists(volumes);
+		Files.deleteIfExists(containerDir.resolve("volumes-empty"));
+	}
+
+	@Override
 	public CreatedContainer createContainer(ContainerPlan plan) throws IOException {
 		Path bundle = bundleDir(plan.id());
 		Files.createDirectories(bundle);
@@ -319,6 +367,7 @@ public final class RuncPodEngine implements PodEngine {
 		if (Files.isDirectory(rootfs) && isMountPoint(rootfs)) {
 			host.unmount(rootfs, HostOs.MNT_DETACH);
 		}
+		unmountImageVolumes(dir);
 		// Never walk the mount point: if the overlay were still mounted, a recursive delete would
 		// reach into the image layers. rmdir fails on a non-empty directory, which is what we want.
 		deleteTree(dir.resolve("upper"));

@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.rocketcri.cri.api.CDIDevice;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
 import io.rocketcri.cri.api.ContainerStatus;
@@ -55,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * CRI features kubelet 1.33+ sends, on real containers: supplemental groups policy and the
- * effective user in ContainerStatus, recursive read-only mounts. Pods use the host network, so no CNI is involved.
+ * effective user in ContainerStatus, recursive read-only mounts, CDI devices, image volumes. Pods use the host network, so no CNI is involved.
  */
 @Tag("host")
 @SpringBootTest
@@ -73,6 +74,7 @@ class NewerCriFeaturesHostTest {
 	static void properties(DynamicPropertyRegistry props) {
 		runtime.register(props);
 		runtime.trustRegistry(registry.address());
+		props.add("rocket.cdi.spec-dirs", () -> runtime.root().resolve("cdi").toString());
 	}
 
 	@BeforeAll
@@ -205,6 +207,168 @@ class NewerCriFeaturesHostTest {
 			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
 			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
 		}
+	}
+
+	@Test
+	void aCdiDeviceBringsItsNodeMountAndEnvironmentAndAnUnknownOneIsRefused() throws Exception {
+		Path data = Files.createDirectories(runtime.root().resolve("cdi-driver"));
+		Files.writeString(data.resolve("version"), "driver 1.2\n");
+		Files.createDirectories(runtime.root().resolve("cdi"));
+		Files.writeString(runtime.root().resolve("cdi/test.yaml"), """
+				cdiVersion: "0.6.0"
+				kind: rocket.test/fake
+				devices:
+				  - name: dev0
+				    containerEdits:
+				      deviceNodes:
+				        - path: /dev/fake0
+				          hostPath: /dev/null
+				      mounts:
+				        - hostPath: %s
+				          containerPath: /opt/driver
+				          options: [ro, bind]
+				      env: [FAKE_DEVICE=dev0]
+				""".formatted(data));
+		PodSandboxConfig pod = hostNetworkPod("cdi");
+		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		try {
+			String id = client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("cdi"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addAllCommand(List.of("sleep", "3600"))
+						.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev0"))
+						.setLogPath("cdi.log"))
+					.build())
+				.getContainerId();
+			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			assertThat(exec(id, "stat", "-c", "%F %t:%T", "/dev/fake0").getStdout().toStringUtf8().strip())
+				.isEqualTo("character special file 1:3");
+			assertThat(exec(id, "sh", "-c", "echo hi > /dev/fake0").getExitCode()).as("/dev/null is writable").isZero();
+			assertThat(exec(id, "cat", "/opt/driver/version").getStdout().toStringUtf8()).isEqualTo("driver 1.2\n");
+			assertThat(exec(id, "touch", "/opt/driver/x").getExitCode()).as("mounted ro").isNotZero();
+			assertThat(exec(id, "env").getStdout().toStringUtf8()).contains("FAKE_DEVICE=dev0");
+
+			assertThatThrownBy(() -> client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("cdi-unknown"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev9")))
+					.build()))
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(ex.getStatus().getDescription()).contains("rocket.test/fake=dev9");
+				});
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+		}
+	}
+
+	@Test
+	void anImageVolumeShowsTheImagesFilesReadOnlyAndOutlivesRemoveImage() throws Exception {
+		PushedImage data = registry.pusher()
+			.push(OciImageBuilder.scratch()
+				.layer(LayerBuilder.create().file("data/hello.txt", "hello from layer one\n"))
+				.layer(LayerBuilder.create().file("data/more/second.txt", "two\n"))
+				.build(), TestRegistry.uniqueRepository("volume"), "v1");
+		client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(data.reference())).build());
+		PodSandboxConfig pod = hostNetworkPod("image-volume");
+		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		try {
+			String id = client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("reader"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addAllCommand(List.of("sleep", "3600"))
+						.addMounts(Mount.newBuilder().setContainerPath("/vol").setImage(ImageSpec.newBuilder().setImage(data.reference())))
+						.addMounts(Mount.newBuilder()
+							.setContainerPath("/more")
+							.setImage(ImageSpec.newBuilder().setImage(data.reference()))
+							.setImageSubPath("data/more"))
+						.setLogPath("reader.log"))
+					.build())
+				.getContainerId();
+			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			assertThat(exec(id, "cat", "/vol/data/hello.txt", "/vol/data/more/second.txt").getStdout().toStringUtf8())
+				.isEqualTo("hello from layer one\ntwo\n");
+			assertThat(exec(id, "cat", "/more/second.txt").getStdout().toStringUtf8()).isEqualTo("two\n");
+			ExecSyncResponse write = exec(id, "touch", "/vol/data/new");
+			assertThat(write.getExitCode()).isNotZero();
+			assertThat(write.getStderr().toStringUtf8()).contains("Read-only file system");
+
+			client.images().removeImage(io.rocketcri.cri.api.RemoveImageRequest.newBuilder()
+				.setImage(ImageSpec.newBuilder().setImage(data.reference()))
+				.build());
+			assertThat(exec(id, "cat", "/vol/data/hello.txt").getExitCode()).as("layers stay while the volume is in use")
+				.isZero();
+
+			client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+			assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(id);
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+		}
+	}
+
+	@Test
+	void imageVolumesThatAreMissingOrEscapeAreRefusedNamingTheMount() {
+		PodSandboxConfig pod = hostNetworkPod("image-volume-bad");
+		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		try {
+			assertThatThrownBy(() -> createWithMount(podId, pod, "missing",
+					Mount.newBuilder().setContainerPath("/vol").setImage(ImageSpec.newBuilder().setImage("127.0.0.1:1/none:v1"))))
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+					assertThat(ex.getStatus().getDescription()).contains("mounts[0].image");
+				});
+			assertThatThrownBy(() -> createWithMount(podId, pod, "escape", Mount.newBuilder()
+				.setContainerPath("/vol")
+				.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+				.setImageSubPath("../../etc")))
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(ex.getStatus().getDescription()).contains("mounts[0].image_sub_path");
+				});
+			assertThatThrownBy(() -> createWithMount(podId, pod, "absent", Mount.newBuilder()
+				.setContainerPath("/vol")
+				.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+				.setImageSubPath("no/such/dir")))
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(ex.getStatus().getDescription()).contains("does not exist");
+				});
+			assertThat(Files.exists(runtime.root().resolve("containers")) ? runtime.root().resolve("containers").toFile().list()
+					: new String[0]).as("nothing left of the refused containers").isEmpty();
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+		}
+	}
+
+	static String createWithMount(String podId, PodSandboxConfig pod, String name, Mount.Builder mount) {
+		return client.runtime()
+			.createContainer(CreateContainerRequest.newBuilder()
+				.setPodSandboxId(podId)
+				.setSandboxConfig(pod)
+				.setConfig(ContainerConfig.newBuilder()
+					.setMetadata(ContainerMetadata.newBuilder().setName(name))
+					.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+					.addMounts(mount))
+				.build())
+			.getContainerId();
 	}
 
 	static void run(String... argv) throws Exception {

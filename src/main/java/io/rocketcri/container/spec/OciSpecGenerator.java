@@ -74,6 +74,8 @@ public final class OciSpecGenerator {
 
 	private final DeviceNodes devices;
 
+	private final CdiRegistry cdi;
+
 	/**
 	 * @param hostCapabilities what the runtime itself holds ({@code /proc/self/status} CapBnd): a
 	 * privileged container gets exactly these, never more
@@ -83,14 +85,23 @@ public final class OciSpecGenerator {
 	}
 
 	public OciSpecGenerator(SeccompProfiles seccomp, HostLimits host) {
-		this(seccomp, host, new UserResolver(), new HostDeviceNodes());
+		this(seccomp, host, CdiRegistry.none());
+	}
+
+	public OciSpecGenerator(SeccompProfiles seccomp, HostLimits host, CdiRegistry cdi) {
+		this(seccomp, host, new UserResolver(), new HostDeviceNodes(), cdi);
 	}
 
 	OciSpecGenerator(SeccompProfiles seccomp, HostLimits host, UserResolver users, DeviceNodes devices) {
+		this(seccomp, host, users, devices, CdiRegistry.none());
+	}
+
+	OciSpecGenerator(SeccompProfiles seccomp, HostLimits host, UserResolver users, DeviceNodes devices, CdiRegistry cdi) {
 		this.seccomp = seccomp;
 		this.host = host;
 		this.users = users;
 		this.devices = devices;
+		this.cdi = cdi;
 	}
 
 	/**
@@ -113,14 +124,16 @@ public final class OciSpecGenerator {
 		}
 	}
 
-	private ObjectNode build(SpecInput in) {
+	private ObjectNode build(SpecInput requested) {
+		// CDI devices become CRI devices, mounts and envs first, so they get the same checks
+		CdiEdits cdiEdits = this.cdi.resolve(requested.config());
+		SpecInput in = cdiEdits.isEmpty() ? requested : new SpecInput(requested.containerId(), requested.sandboxId(),
+				cdiEdits.applyTo(requested.config()), requested.pod(), requested.image(), requested.rootfs(),
+				requested.podResources());
 		ContainerConfig config = in.config();
 		LinuxContainerSecurityContext sc = config.getLinux().getSecurityContext();
 		PodResources pod = in.podResources();
 		boolean privileged = sc.getPrivileged();
-		if (config.getCDIDevicesCount() > 0) {
-			throw new InvalidArgument("CDI_devices: CDI devices are not supported by this runtime");
-		}
 		checkAppArmor(sc);
 
 		ResolvedUser user = this.users.resolve(in.rootfs(), sc, in.image().user());
@@ -139,6 +152,7 @@ public final class OciSpecGenerator {
 		spec.set("mounts", mounts.mounts());
 		spec.set("annotations", annotations(in));
 		spec.set("linux", linux(in, sc, caps, mounts.rootfsPropagation()));
+		cdiEdits.addHooks(spec);
 		return spec;
 	}
 

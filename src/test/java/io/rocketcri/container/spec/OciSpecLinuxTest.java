@@ -245,10 +245,11 @@ class OciSpecLinuxTest extends GeneratorTestSupport {
 	}
 
 	@Test
-	void cdiDevicesAreRefused() {
+	void cdiDevicesNoSpecDefinesAreRefusedNamingTheField() {
 		assertThatThrownBy(() -> generate((c) -> c.addCDIDevices(CDIDevice.newBuilder().setName("vendor.com/gpu=0"))))
 			.isInstanceOf(InvalidArgument.class)
-			.hasMessageContaining("CDI_devices");
+			.hasMessageContaining("CDI_devices[0].name")
+			.hasMessageContaining("unknown CDI device vendor.com/gpu=0");
 	}
 
 	@Test
