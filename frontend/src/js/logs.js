@@ -75,7 +75,8 @@
     stop();
     out.textContent = '';
     var saved = options({ download: 'true' });
-    saved.delete('follow'); // a download is the log as it is now
+    saved.delete('follow'); // a download is the whole log as it is now, not the tail shown
+    saved.delete('tailLines');
     download.setAttribute('href', base + '?' + saved.toString());
     var p = options();
     if (p.get('follow') === 'true') {
