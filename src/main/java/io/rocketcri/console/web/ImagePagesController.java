@@ -25,15 +25,15 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * the browser against the REST API's streaming endpoints, which own that logic.
  */
 @Controller
-class ImagesController {
+class ImagePagesController {
 
-	private static final Logger log = LoggerFactory.getLogger(ImagesController.class);
+	private static final Logger log = LoggerFactory.getLogger(ImagePagesController.class);
 
 	private final ImageService images;
 
 	private final ContainerService containers;
 
-	ImagesController(ImageService images, ContainerService containers) {
+	ImagePagesController(ImageService images, ContainerService containers) {
 		this.images = images;
 		this.containers = containers;
 	}

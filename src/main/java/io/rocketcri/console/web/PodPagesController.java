@@ -22,9 +22,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** The pods table (live), a pod's details with its containers, and stop/remove. */
 @Controller
-class PodsController {
+class PodPagesController {
 
-	private static final Logger log = LoggerFactory.getLogger(PodsController.class);
+	private static final Logger log = LoggerFactory.getLogger(PodPagesController.class);
 
 	private final Tables tables;
 
@@ -32,7 +32,7 @@ class PodsController {
 
 	private final ContainerService containers;
 
-	PodsController(Tables tables, PodSandboxService pods, ContainerService containers) {
+	PodPagesController(Tables tables, PodSandboxService pods, ContainerService containers) {
 		this.tables = tables;
 		this.pods = pods;
 		this.containers = containers;

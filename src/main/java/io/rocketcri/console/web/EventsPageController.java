@@ -6,11 +6,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /** The events page: the last events, then new ones as they happen (rows arrive over SSE). */
 @Controller
-class EventsController {
+class EventsPageController {
 
 	private final ConsoleEvents events;
 
-	EventsController(ConsoleEvents events) {
+	EventsPageController(ConsoleEvents events) {
 		this.events = events;
 	}
 

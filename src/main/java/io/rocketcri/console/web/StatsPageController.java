@@ -20,13 +20,13 @@ import org.springframework.web.bind.annotation.ResponseBody;
  * previous one, as kubelet's usage_nano_cores).
  */
 @Controller
-class StatsController {
+class StatsPageController {
 
 	private final ContainerStatsService containerStats;
 
 	private final PodStatsService podStats;
 
-	StatsController(ContainerStatsService containerStats, PodStatsService podStats) {
+	StatsPageController(ContainerStatsService containerStats, PodStatsService podStats) {
 		this.containerStats = containerStats;
 		this.podStats = podStats;
 	}

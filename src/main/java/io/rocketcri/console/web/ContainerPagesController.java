@@ -19,9 +19,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** The containers table (live), a container's details, its logs page, and stop/remove. */
 @Controller
-class ContainersController {
+class ContainerPagesController {
 
-	private static final Logger log = LoggerFactory.getLogger(ContainersController.class);
+	private static final Logger log = LoggerFactory.getLogger(ContainerPagesController.class);
 
 	/** As kubelet's default grace period: SIGTERM, then SIGKILL after this long. */
 	static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -32,7 +32,7 @@ class ContainersController {
 
 	private final PodSandboxService pods;
 
-	ContainersController(Tables tables, ContainerService containers, PodSandboxService pods) {
+	ContainerPagesController(Tables tables, ContainerService containers, PodSandboxService pods) {
 		this.tables = tables;
 		this.containers = containers;
 		this.pods = pods;
