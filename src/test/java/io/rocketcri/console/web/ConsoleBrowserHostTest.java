@@ -216,15 +216,22 @@ class ConsoleBrowserHostTest {
 	@Test
 	@Order(4)
 	void pullsAnImageAndShowsItsProgress() {
+		// a layer of its own (random, so it does not compress away) that really downloads
+		byte[] payload = new byte[4 << 20];
+		new java.util.Random().nextBytes(payload);
 		PushedImage other = registry.pusher()
-			.push(OciImageBuilder.busybox().cmd("sh").build(), TestRegistry.uniqueRepository("console-pull"), "v2");
+			.push(OciImageBuilder.busybox()
+				.layer(io.rocketcri.testsupport.LayerBuilder.create().file("/data/payload.bin", payload, 0644))
+				.cmd("sh")
+				.build(), TestRegistry.uniqueRepository("console-pull"), "v2");
 		browser.get(url("/images"));
 		assumeRestApi("/api/v1/images/prune");
 		browser.findElement(By.id("pull-image")).sendKeys(other.reference());
 		browser.findElement(By.id("pull-button")).click();
 		WebElement result = waitFor(ExpectedConditions.presenceOfElementLocated(By.id("pull-result")));
 		assertThat(result.getText()).startsWith("Pulled");
-		assertThat(browser.findElements(By.cssSelector("#pull-progress .layer progress"))).isNotEmpty();
+		assertThat(browser.findElements(By.cssSelector("#pull-progress .layer progress"))).hasSizeGreaterThanOrEqualTo(2);
+		assertThat(browser.findElement(By.id("pull-progress")).getText()).contains("done");
 		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("images-table"), other.reference()));
 		screenshot("images");
 	}
