@@ -122,9 +122,10 @@ public class ContainerService implements PodContainers, LayerUsers {
 		PodEngine engine = pods.engine(pod);
 		Rollback rollback = new Rollback(what);
 		try (LogContext context = LogContext.container(pod.id(), id)) {
-			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image));
+			PodEngine.IdMappedRoot idMapped = idMappedRoot(pod);
+			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image), idMapped);
 			rollback.add("root file system", () -> engine.removeContainer(id));
-			ContainerConfig withVolumes = mountImageVolumes(engine, id, config, volumes);
+			ContainerConfig withVolumes = mountImageVolumes(engine, id, config, volumes, idMapped);
 			ImageConfig imageConfig = images.details(image).config();
 			ObjectNode spec = specs.generate(new SpecInput(id, pod.id(), withVolumes, pod.config(),
 					new ImageSettings(imageConfig.user(), imageConfig.env(), imageConfig.entrypoint(), imageConfig.cmd(),
@@ -259,7 +260,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 
 	/** Mounts each image volume read-only and points its CRI mount at it (plus the sub path). */
 	private ContainerConfig mountImageVolumes(PodEngine engine, String id, ContainerConfig config,
-			List<ImageVolume> volumes) throws IOException {
+			List<ImageVolume> volumes, PodEngine.IdMappedRoot idMapped) throws IOException {
 		if (volumes.isEmpty()) {
 			return config;
 		}
@@ -269,7 +270,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 			Path source;
 			try {
 				source = engine.mountImageVolume(id, volume.index(), images.layerPaths(volume.image()),
-						mount.getImageSubPath());
+						mount.getImageSubPath(), idMapped);
 			}
 			catch (java.nio.file.NoSuchFileException ex) {
 				throw new InvalidArgument("mounts[" + volume.index() + "].image_sub_path: " + mount.getImageSubPath()
@@ -484,7 +485,17 @@ public class ContainerService implements PodContainers, LayerUsers {
 		PodEngine.PodResources r = pods.resources(pod);
 		return new io.rocketcri.container.spec.PodResources(r.netns(), r.ipcns(), r.utsns(), r.infraPid(),
 				r.hostsFile(), r.hostnameFile(), r.resolvConf(), r.shmDir(), pod.cgroupParent(),
-				PodSandboxService.hostname(pod.config()));
+				PodSandboxService.hostname(pod.config()), r.userns());
+	}
+
+	/** The id-mapped root a container of this pod needs, null when the pod uses the host's ids. */
+	private PodEngine.IdMappedRoot idMappedRoot(PodSandbox pod) {
+		PodEngine.PodResources r = pods.resources(pod);
+		if (r.userns() == null) {
+			return null;
+		}
+		var userns = pod.config().getLinux().getSecurityContext().getNamespaceOptions().getUsernsOptions();
+		return new PodEngine.IdMappedRoot(r.userns(), userns.getUids(0).getHostId(), userns.getGids(0).getHostId());
 	}
 
 	static Path logPath(PodSandboxConfig pod, ContainerConfig config) {

@@ -22,7 +22,7 @@ class StatusMapper {
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig,
-			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts) {
+			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts, boolean userNamespaces) {
 		RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
 		for (var c : conditions) {
 			status.addConditions(RuntimeCondition.newBuilder()
@@ -35,7 +35,9 @@ class StatusMapper {
 			.setStatus(status)
 			.addRuntimeHandlers(RuntimeHandler.newBuilder()
 				.setName("runc")
-				.setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)))
+				.setFeatures(RuntimeHandlerFeatures.newBuilder()
+					.setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)
+					.setUserNamespaces(userNamespaces)))
 			// UserResolver honours Merge and Strict; ContainerStatus.user reports the outcome
 			.setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
 		if (verboseConfig != null) {
