@@ -68,6 +68,9 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 
 	private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
+	/** container id → the user from its bundle; dropped when the container is removed. */
+	private final ConcurrentHashMap<String, PodEngine.ProcessUser> effectiveUsers = new ConcurrentHashMap<>();
+
 	private final EventBus<ContainerEvent> events;
 
 	/** Orders check-write-publish of state changes (see {@link #commit}); held for an in-memory check, a row update and queue offers. */
@@ -211,6 +214,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 			}
 			synchronized (transitions) {
 				store.delete(c.id());
+				effectiveUsers.remove(c.id());
 				publish(c, ContainerEvent.Type.DELETED);
 			}
 			log.info("removed container {} ({})", c.id(), c.name());
@@ -219,6 +223,20 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 
 	public Container status(String idOrPrefix) {
 		return refresh(get(idOrPrefix));
+	}
+
+	/**
+	 * The uid, gid and groups the container's process runs as (ContainerStatus.user): read from
+	 * its bundle once, then kept, since a container's spec never changes.
+	 */
+	public Optional<PodEngine.ProcessUser> effectiveUser(Container c) {
+		PodEngine.ProcessUser known = effectiveUsers.get(c.id());
+		if (known != null) {
+			return Optional.of(known);
+		}
+		Optional<PodEngine.ProcessUser> read = engineOf(c).processUser(c.id());
+		read.ifPresent(user -> effectiveUsers.put(c.id(), user));
+		return read;
 	}
 
 	public List<Container> list(ContainerFilter filter) {

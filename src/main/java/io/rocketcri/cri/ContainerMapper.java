@@ -10,6 +10,9 @@ import io.rocketcri.container.ContainerState;
 import io.rocketcri.cri.api.Container;
 import io.rocketcri.cri.api.ContainerStateValue;
 import io.rocketcri.cri.api.ContainerStatus;
+import io.rocketcri.cri.api.ContainerUser;
+import io.rocketcri.cri.api.LinuxContainerUser;
+import io.rocketcri.engine.PodEngine;
 import io.rocketcri.cri.api.ImageSpec;
 import io.rocketcri.failure.Internal;
 import io.rocketcri.image.ImageRecord;
@@ -37,7 +40,8 @@ class ContainerMapper {
 			.build();
 	}
 
-	ContainerStatus toStatus(io.rocketcri.container.Container c, ImageRecord image) {
+	/** @param user the process's effective user, null when unknown (its bundle is gone) */
+	ContainerStatus toStatus(io.rocketcri.container.Container c, ImageRecord image, PodEngine.ProcessUser user) {
 		ContainerStatus.Builder b = ContainerStatus.newBuilder()
 			.setId(c.id())
 			.setMetadata(c.config().getMetadata())
@@ -56,6 +60,14 @@ class ContainerMapper {
 			.addAllMounts(c.config().getMountsList())
 			.setLogPath(c.logPath() == null ? "" : c.logPath().toString())
 			.setStopSignal(c.config().getStopSignal());
+		if (user != null) {
+			// kubelet shows these as the pod's status.containerStatuses[].user (SupplementalGroupsPolicy)
+			b.setUser(ContainerUser.newBuilder()
+				.setLinux(LinuxContainerUser.newBuilder()
+					.setUid(user.uid())
+					.setGid(user.gid())
+					.addAllSupplementalGroups(user.additionalGids())));
+		}
 		if (c.config().getLinux().hasResources()) {
 			b.setResources(io.rocketcri.cri.api.ContainerResources.newBuilder().setLinux(c.config().getLinux().getResources()));
 		}

@@ -332,7 +332,8 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 		Calls.reply(response, () -> {
 			Container c = containers.status(request.getContainerId());
 			ContainerStatusResponse.Builder b = ContainerStatusResponse.newBuilder()
-				.setStatus(containerMapper.toStatus(c, images.find(c.imageId()).orElse(null)));
+				.setStatus(containerMapper.toStatus(c, images.find(c.imageId()).orElse(null),
+						containers.effectiveUser(c).orElse(null)));
 			if (request.getVerbose()) {
 				b.putAllInfo(containerMapper.verboseInfo(c, pods.engine(pods.get(c.podId())).paths(c.id())));
 			}

@@ -36,7 +36,8 @@ class StatusMapper {
 			.addRuntimeHandlers(RuntimeHandler.newBuilder()
 				.setName("runc")
 				.setFeatures(RuntimeHandlerFeatures.getDefaultInstance()))
-			.setFeatures(RuntimeFeatures.getDefaultInstance());
+			// UserResolver honours Merge and Strict; ContainerStatus.user reports the outcome
+			.setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
 		if (verboseConfig != null) {
 			try {
 				response.putInfo("config", JSON.writeValueAsString(verboseConfig));

@@ -99,6 +99,12 @@ public interface PodEngine {
 	/** Directory of a container's bundle and root file system mount point. */
 	ContainerPaths paths(String id);
 
+	/**
+	 * The user the container's process runs as, from its bundle (uid, gid and every group, as
+	 * the OCI spec says); empty when the bundle is gone or unreadable.
+	 */
+	Optional<ProcessUser> processUser(String id);
+
 	record PodPlan(String podId, String hostname, boolean privateNetwork, boolean privateIpc, boolean sharedPid,
 			Map<String, String> sysctls, String cgroupParent, List<String> dnsServers, List<String> dnsSearches,
 			List<String> dnsOptions) {
@@ -118,6 +124,14 @@ public interface PodEngine {
 	}
 
 	record ContainerPaths(Path bundle, Path rootfs) {
+	}
+
+	/** @param additionalGids the process's groups beyond gid (OCI {@code process.user.additionalGids}) */
+	record ProcessUser(long uid, long gid, List<Long> additionalGids) {
+
+		public ProcessUser {
+			additionalGids = List.copyOf(additionalGids);
+		}
 	}
 
 	record CreatedContainer(int pid) {

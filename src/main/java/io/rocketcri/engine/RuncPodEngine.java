@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -411,6 +412,22 @@ public final class RuncPodEngine implements PodEngine {
 		}
 		catch (IOException ex) {
 			return null;
+		}
+	}
+
+	@Override
+	public Optional<ProcessUser> processUser(String id) {
+		try {
+			JsonNode user = JSON.readTree(bundleDir(id).resolve("config.json").toFile()).path("process").path("user");
+			if (!user.has("uid")) {
+				return Optional.empty();
+			}
+			List<Long> groups = new ArrayList<>();
+			user.path("additionalGids").forEach(g -> groups.add(g.asLong()));
+			return Optional.of(new ProcessUser(user.path("uid").asLong(), user.path("gid").asLong(), groups));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
 		}
 	}
 

@@ -1,0 +1,89 @@
+package io.rocketcri.console.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import io.rocketcri.config.RocketProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
+import org.springframework.stereotype.Component;
+
+/**
+ * The first start creates the user {@code admin} with a random password and writes it to
+ * {@code <rocket.root>/console/initial-admin-password} (mode 0600, directory 0700: root reads
+ * it, nobody else). The log says where, never what. The file is deleted at admin's first
+ * sign-in, so the password is read once; the operator then changes it (console or
+ * {@code PUT /api/v1/users/me/password}).
+ */
+@Component
+@Order(0)
+class InitialAdmin implements ApplicationRunner {
+
+	private static final Logger log = LoggerFactory.getLogger(InitialAdmin.class);
+
+	static final String USERNAME = "admin";
+
+	private final ConsoleUsers users;
+
+	private final Path passwordFile;
+
+	InitialAdmin(ConsoleUsers users, RocketProperties properties) {
+		this.users = users;
+		this.passwordFile = properties.root().resolve("console").resolve("initial-admin-password");
+	}
+
+	Path passwordFile() {
+		return passwordFile;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		if (users.count() > 0) {
+			return;
+		}
+		byte[] random = new byte[18];
+		new SecureRandom().nextBytes(random);
+		String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+		try {
+			Path dir = passwordFile.getParent();
+			Files.createDirectories(dir);
+			Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+			Files.deleteIfExists(passwordFile);
+			Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(passwordFile, password + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("creating the console's first admin: writing " + passwordFile, ex);
+		}
+		users.create(USERNAME, password, Role.ADMIN);
+		log.warn("console: first start, created user '{}'. Read its password once with: sudo cat {} "
+				+ "(the file is deleted at the first sign-in; change the password afterwards)", USERNAME, passwordFile);
+	}
+
+	@EventListener
+	void on(AuthenticationSuccessEvent event) {
+		if (USERNAME.equals(event.getAuthentication().getName()) && !(event.getAuthentication() instanceof BearerAuthentication)) {
+			try {
+				if (Files.deleteIfExists(passwordFile)) {
+					log.info("console: admin signed in; deleted {}", passwordFile);
+				}
+			}
+			catch (IOException ex) {
+				log.warn("console: could not delete {} after admin's first sign-in: {}", passwordFile, ex.toString());
+			}
+		}
+	}
+
+}
