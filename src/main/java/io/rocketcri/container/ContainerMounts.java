@@ -92,7 +92,8 @@ public class ContainerMounts {
 			.toList();
 	}
 
-	static String propagation(MountPropagation p) {
+	/** Kubernetes' name of a CRI mount propagation: None, HostToContainer, Bidirectional. */
+	public static String propagation(MountPropagation p) {
 		return switch (p) {
 			case PROPAGATION_HOST_TO_CONTAINER -> "HostToContainer";
 			case PROPAGATION_BIDIRECTIONAL -> "Bidirectional";
