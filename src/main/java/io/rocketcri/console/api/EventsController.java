@@ -18,7 +18,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -62,18 +61,15 @@ class EventsController {
 	record EventList(List<Event> items) {
 	}
 
-	@GetMapping(path = "/api/v1/events", params = "!watch", produces = "application/json")
+	@GetMapping(path = "/api/v1/events", params = "watch!=true", produces = "application/json")
 	EventList recent() {
 		return new EventList(bus.recent().stream().map(this::toJson).toList());
 	}
 
-	@GetMapping(path = "/api/v1/events", params = "watch")
-	ResponseEntity<?> watch(@RequestParam boolean watch, @RequestParam(defaultValue = "false") boolean sendInitialEvents,
+	@GetMapping(path = "/api/v1/events", params = "watch=true")
+	ResponseEntity<StreamingResponseBody> watch(@RequestParam(defaultValue = "false") boolean sendInitialEvents,
 			@RequestParam(required = false) Long timeoutSeconds,
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletRequest request) {
-		if (!watch) {
-			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(recent());
-		}
 		if (timeoutSeconds != null && timeoutSeconds < 1) {
 			throw new InvalidArgument("timeoutSeconds: must be at least 1, got " + timeoutSeconds);
 		}

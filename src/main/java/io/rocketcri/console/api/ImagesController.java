@@ -121,7 +121,7 @@ class ImagesController {
 				}
 				catch (RuntimeFailure failure) {
 					var problem = Problems.of(ProblemCode.of(failure), failure.getMessage(), instance);
-					lines.write(Map.of("status", "error", "error", Problems.fields(problem)));
+					lines.write(ordered("status", "error", "error", Problems.fields(problem)));
 				}
 			});
 	}
@@ -145,6 +145,15 @@ class ImagesController {
 		return new PruneResult(result.removed().stream().map(ImageJson::item).toList(), result.reclaimedBytes());
 	}
 
+	/** A JSON object whose fields come out in this order ({@code status} first: clients switch on it). */
+	private static Map<String, Object> ordered(Object... keysAndValues) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		for (int i = 0; i < keysAndValues.length; i += 2) {
+			out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+		}
+		return out;
+	}
+
 	private static RegistryCredentials credentials(PullAuth a) {
 		return a == null ? RegistryCredentials.NONE
 				: new RegistryCredentials(a.username(), a.password(), a.auth(), a.serverAddress(), a.identityToken(),
@@ -166,11 +175,11 @@ class ImagesController {
 		void progress(PullProgress event) {
 			try {
 				write(switch (event) {
-					case PullProgress.Resolved r -> Map.of("status", "resolved", "reference", r.reference(),
+					case PullProgress.Resolved r -> ordered("status", "resolved", "reference", r.reference(),
 							"manifestDigest", r.manifestDigest(), "layers", r.layers().stream().map(ProgressLines::layer).toList());
 					case PullProgress.Layer l -> layer(l);
-					case PullProgress.Joined j -> Map.of("status", "joined", "reference", j.reference());
-					case PullProgress.AlreadyPresent p -> Map.of("status", "present", "reference", p.reference(),
+					case PullProgress.Joined j -> ordered("status", "joined", "reference", j.reference());
+					case PullProgress.AlreadyPresent p -> ordered("status", "present", "reference", p.reference(),
 							"imageId", p.imageId());
 				});
 			}

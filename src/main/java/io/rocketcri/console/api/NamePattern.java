@@ -8,7 +8,7 @@ import io.rocketcri.failure.InvalidArgument;
 /**
  * A regular expression filter on names (crictl's {@code --name} is one too), safe to take from a
  * caller: bounded in length, compiled once, and matched with a step budget so that a
- * catastrophically backtracking pattern such as {@code (a+)+$} answers 400 instead of pinning a
+ * catastrophically backtracking pattern such as {@code (.*a){20}b} answers 400 instead of pinning a
  * CPU.
  */
 final class NamePattern {
