@@ -29,6 +29,7 @@ import io.rocketcri.events.EventBus;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
+import io.rocketcri.image.ImageUsers;
 import io.rocketcri.image.LayerUsers;
 import io.rocketcri.pod.PodContainers;
 import io.rocketcri.pod.PodSandbox;
@@ -53,7 +54,7 @@ import org.springframework.stereotype.Service;
  * once (a status read and the exit monitor) is recorded and reported once.
  */
 @Service
-public class ContainerService implements PodContainers, LayerUsers {
+public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 
 	private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
 
@@ -453,6 +454,13 @@ public class ContainerService implements PodContainers, LayerUsers {
 	public Set<String> chainIdsInUse() {
 		Set<String> used = new HashSet<>();
 		store.all().forEach(c -> used.addAll(c.chainIds()));
+		return used;
+	}
+
+	@Override
+	public Set<String> imageIdsInUse() {
+		Set<String> used = new HashSet<>();
+		store.all().forEach(c -> used.add(c.imageId()));
 		return used;
 	}
 

@@ -56,8 +56,58 @@ public class ImageService {
 
 	/** Pulls {@code image} (or finds it already here) and returns the stored record. */
 	public ImageRecord pull(String image, RegistryCredentials credentials) {
-		ImageReference ref = parse(image, "image.image");
-		return puller.pull(ref, credentials == null ? RegistryCredentials.NONE : credentials);
+		return prepare(image, "image.image", credentials).run(PullListener.NONE);
+	}
+
+	/**
+	 * Checks {@code image} now and pulls it later, reporting progress: a caller that streams the
+	 * progress can answer a bad reference as a plain error before it starts streaming.
+	 * @param field how the caller names the reference in an InvalidArgument message
+	 * @throws InvalidArgument when {@code image} is no valid image reference
+	 */
+	public PendingPull prepare(String image, String field, RegistryCredentials credentials) {
+		return new PendingPull(parse(image, field), credentials == null ? RegistryCredentials.NONE : credentials);
+	}
+
+	/** A checked image reference, ready to pull. */
+	public final class PendingPull {
+
+		private final ImageReference ref;
+
+		private final RegistryCredentials credentials;
+
+		private PendingPull(ImageReference ref, RegistryCredentials credentials) {
+			this.ref = ref;
+			this.credentials = credentials;
+		}
+
+		/** The reference normalised: {@code docker.io/library/busybox:latest}. */
+		public String reference() {
+			return ref.familiar();
+		}
+
+		/**
+		 * Pulls (or joins a pull of the same image already running, or finds it here).
+		 * @param listener told of the progress; what it throws is logged and ignored
+		 */
+		public ImageRecord run(PullListener listener) {
+			return puller.pull(ref, credentials, safe(listener));
+		}
+
+	}
+
+	private static PullListener safe(PullListener listener) {
+		if (listener == null || listener == PullListener.NONE) {
+			return PullListener.NONE;
+		}
+		return event -> {
+			try {
+				listener.onProgress(event);
+			}
+			catch (RuntimeException ex) {
+				log.debug("a pull progress listener failed: {}", ex.toString());
+			}
+		};
 	}
 
 	public List<ImageRecord> list(String filter) {
