@@ -31,13 +31,16 @@ class StatusMapper {
 				.setReason(c.reason())
 				.setMessage(c.message()));
 		}
+		RuntimeHandlerFeatures features = RuntimeHandlerFeatures.newBuilder()
+			.setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)
+			.setUserNamespaces(userNamespaces)
+			.build();
 		StatusResponse.Builder response = StatusResponse.newBuilder()
 			.setStatus(status)
-			.addRuntimeHandlers(RuntimeHandler.newBuilder()
-				.setName("runc")
-				.setFeatures(RuntimeHandlerFeatures.newBuilder()
-					.setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)
-					.setUserNamespaces(userNamespaces)))
+			// "" is the default handler (pods without a RuntimeClass), which kubelet and critest look
+			// up by that name; it is runc here, with the same features
+			.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("").setFeatures(features))
+			.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("runc").setFeatures(features))
 			// UserResolver honours Merge and Strict; ContainerStatus.user reports the outcome
 			.setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
 		if (verboseConfig != null) {

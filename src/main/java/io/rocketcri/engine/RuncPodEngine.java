@@ -344,7 +344,6 @@ public final class RuncPodEngine implements PodEngine {
 			spec = spec.deepCopy();
 			recursiveReadOnly.stage(plan.id(), spec);
 		}
-		boolean created = false;
 		try {
 			writeAtomically(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
 			if (plan.logPath() != null) {
@@ -352,7 +351,6 @@ public final class RuncPodEngine implements PodEngine {
 			}
 			var container = oci.create(new CreateRequest(plan.id(), bundle, plan.logPath(), plan.tty(), plan.stdin(),
 					plan.stdinOnce(), "runc"));
-			created = true;
 			return new CreatedContainer(container.pid());
 		}
 		catch (OciException ex) {
@@ -362,9 +360,10 @@ public final class RuncPodEngine implements PodEngine {
 			throw ex;
 		}
 		finally {
-			if (!created) {
-				recursiveReadOnly.release(plan.id());
-			}
+			// Once runc has created the container, its mount namespace holds its own copies: the
+			// staging points go at once, so that they never keep a submount of the source busy on
+			// the host (an operator's umount or rmdir there would fail with EBUSY).
+			recursiveReadOnly.release(plan.id());
 		}
 	}
 

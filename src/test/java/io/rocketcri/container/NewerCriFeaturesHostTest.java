@@ -176,6 +176,9 @@ class NewerCriFeaturesHostTest {
 					.build())
 				.getContainerId();
 			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			assertThat(Files.readString(Path.of("/proc/self/mountinfo")))
+				.as("no staging mount left on the host to keep the volume's submounts busy")
+				.doesNotContain(runtime.state().resolve("rro").toString());
 
 			assertThat(exec(id, "touch", "/plain/sub/w").getExitCode()).as("a plain ro bind leaves submounts writable")
 				.isZero();
