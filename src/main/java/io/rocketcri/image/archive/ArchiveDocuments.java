@@ -14,6 +14,7 @@ import io.rocketcri.image.reference.InvalidReferenceException;
 import io.rocketcri.image.registry.Descriptor;
 import io.rocketcri.image.registry.Manifest;
 import io.rocketcri.image.registry.ManifestParser;
+import io.rocketcri.image.registry.MediaTypes;
 import io.rocketcri.image.registry.Platform;
 
 /** JSON documents of archives, parsed with the reason for a refusal spelled out. */
@@ -39,7 +40,9 @@ final class ArchiveDocuments {
 
 	static Manifest manifest(byte[] raw, String what) throws ArchiveRefused {
 		try {
-			return ManifestParser.parse(raw, null, Digests.of(raw));
+			// no Content-Type in an archive; mediaType is optional in OCI documents, so tell by shape
+			String shape = json(raw, what).has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+			return ManifestParser.parse(raw, shape, Digests.of(raw));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ArchiveRefused(what + ": " + ex.getMessage(), ex);
