@@ -128,8 +128,16 @@ final class ImagePuller {
 				return tag(present.get(), ref);
 			}
 		}
+		return pullFrom(ref, registry.open(ref, credentials), what);
+	}
+
+	/**
+	 * The commit path of a pull, from any source: image archives hand in a session over their
+	 * already verified, staged blobs (io.rocketcri.image.archive), so that an imported image is
+	 * stored exactly like a pulled one (blobs, layer snapshots, record) by this one code path.
+	 */
+	ImageRecord pullFrom(ImageReference ref, PullSession session, String what) {
 		try {
-			PullSession session = registry.open(ref, credentials);
 			Manifest top = session.manifest(ref.tagOrDigest());
 			String repoDigest = ref.repository() + "@" + top.digest();
 			var present = store.byName(repoDigest);

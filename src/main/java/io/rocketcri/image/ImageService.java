@@ -15,6 +15,7 @@ import io.rocketcri.image.content.ContentStore;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.reference.ImageReference;
 import io.rocketcri.image.reference.InvalidReferenceException;
+import io.rocketcri.image.registry.PullSession;
 import io.rocketcri.image.registry.RegistryCredentials;
 import io.rocketcri.image.snapshot.SnapshotStore;
 import org.slf4j.Logger;
@@ -108,6 +109,17 @@ public class ImageService {
 				log.debug("a pull progress listener failed: {}", ex.toString());
 			}
 		};
+	}
+
+	/**
+	 * Stores an image that comes from somewhere else than a registry (an image archive) through
+	 * the commit path of a pull: blobs, layer snapshots and record exactly as a pull makes them.
+	 * {@code source} serves content its caller has checked already; digests are verified again
+	 * while storing. Tags {@code ref} when it has a tag.
+	 * @param what the action for error messages, e.g. "importing image archive app.aci"
+	 */
+	public ImageRecord commit(String what, ImageReference ref, PullSession source) {
+		return puller.pullFrom(ref, source, what);
 	}
 
 	public List<ImageRecord> list(String filter) {
