@@ -1,5 +1,6 @@
 package io.rocketcri;
 
+import io.rocketcri.image.archive.ImagesCommand;
 import io.rocketcri.node.doctor.DoctorCommand;
 
 import org.springframework.boot.SpringApplication;
@@ -14,6 +15,10 @@ public class RocketCriApplication {
 	public static void main(String[] args) {
 		if (args.length > 0 && args[0].equals("doctor")) {
 			System.exit(DoctorCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
+		}
+		if (args.length > 0 && args[0].equals("images")) {
+			System.exit(ImagesCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, System.out,
+					System.err));
 		}
 		SpringApplication.run(RocketCriApplication.class, args);
 	}

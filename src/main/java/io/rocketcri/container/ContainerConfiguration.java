@@ -30,10 +30,16 @@ class ContainerConfiguration {
 				new CdiRegistry(properties.cdi().specDirs()));
 	}
 
-	/** Container lifecycle events for GetContainerEvents; each watcher may fall this many events behind. */
+	/** How many of the last container events the bus keeps for the console's overview and the REST API. */
+	static final int RECENT_EVENTS = 200;
+
+	/**
+	 * Container lifecycle events for GetContainerEvents, the console and the REST API; each
+	 * watcher may fall {@link EventBus#DEFAULT_CAPACITY} events behind.
+	 */
 	@Bean
 	EventBus<ContainerEvent> containerEvents() {
-		return new EventBus<>(EventBus.DEFAULT_CAPACITY);
+		return new EventBus<>(EventBus.DEFAULT_CAPACITY, RECENT_EVENTS);
 	}
 
 	/** Records containers' own exits every second, so their STOPPED events go out unasked. */

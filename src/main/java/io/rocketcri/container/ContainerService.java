@@ -29,6 +29,7 @@ import io.rocketcri.events.EventBus;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
+import io.rocketcri.image.ImageUsers;
 import io.rocketcri.image.LayerUsers;
 import io.rocketcri.pod.PodContainers;
 import io.rocketcri.pod.PodSandbox;
@@ -53,7 +54,7 @@ import org.springframework.stereotype.Service;
  * once (a status read and the exit monitor) is recorded and reported once.
  */
 @Service
-public class ContainerService implements PodContainers, LayerUsers {
+public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 
 	private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
 
@@ -122,9 +123,10 @@ public class ContainerService implements PodContainers, LayerUsers {
 		PodEngine engine = pods.engine(pod);
 		Rollback rollback = new Rollback(what);
 		try (LogContext context = LogContext.container(pod.id(), id)) {
-			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image));
+			PodEngine.IdMappedRoot idMapped = idMappedRoot(pod);
+			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image), idMapped);
 			rollback.add("root file system", () -> engine.removeContainer(id));
-			ContainerConfig withVolumes = mountImageVolumes(engine, id, config, volumes);
+			ContainerConfig withVolumes = mountImageVolumes(engine, id, config, volumes, idMapped);
 			ImageConfig imageConfig = images.details(image).config();
 			ObjectNode spec = specs.generate(new SpecInput(id, pod.id(), withVolumes, pod.config(),
 					new ImageSettings(imageConfig.user(), imageConfig.env(), imageConfig.entrypoint(), imageConfig.cmd(),
@@ -259,7 +261,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 
 	/** Mounts each image volume read-only and points its CRI mount at it (plus the sub path). */
 	private ContainerConfig mountImageVolumes(PodEngine engine, String id, ContainerConfig config,
-			List<ImageVolume> volumes) throws IOException {
+			List<ImageVolume> volumes, PodEngine.IdMappedRoot idMapped) throws IOException {
 		if (volumes.isEmpty()) {
 			return config;
 		}
@@ -269,7 +271,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 			Path source;
 			try {
 				source = engine.mountImageVolume(id, volume.index(), images.layerPaths(volume.image()),
-						mount.getImageSubPath());
+						mount.getImageSubPath(), idMapped);
 			}
 			catch (java.nio.file.NoSuchFileException ex) {
 				throw new InvalidArgument("mounts[" + volume.index() + "].image_sub_path: " + mount.getImageSubPath()
@@ -455,6 +457,13 @@ public class ContainerService implements PodContainers, LayerUsers {
 		return used;
 	}
 
+	@Override
+	public Set<String> imageIdsInUse() {
+		Set<String> used = new HashSet<>();
+		store.all().forEach(c -> used.add(c.imageId()));
+		return used;
+	}
+
 	/** At boot: load, mark containers a crash caught mid-create, and clear what nobody knows. */
 	void load() {
 		store.load();
@@ -484,7 +493,17 @@ public class ContainerService implements PodContainers, LayerUsers {
 		PodEngine.PodResources r = pods.resources(pod);
 		return new io.rocketcri.container.spec.PodResources(r.netns(), r.ipcns(), r.utsns(), r.infraPid(),
 				r.hostsFile(), r.hostnameFile(), r.resolvConf(), r.shmDir(), pod.cgroupParent(),
-				PodSandboxService.hostname(pod.config()));
+				PodSandboxService.hostname(pod.config()), r.userns());
+	}
+
+	/** The id-mapped root a container of this pod needs, null when the pod uses the host's ids. */
+	private PodEngine.IdMappedRoot idMappedRoot(PodSandbox pod) {
+		PodEngine.PodResources r = pods.resources(pod);
+		if (r.userns() == null) {
+			return null;
+		}
+		var userns = pod.config().getLinux().getSecurityContext().getNamespaceOptions().getUsernsOptions();
+		return new PodEngine.IdMappedRoot(r.userns(), userns.getUids(0).getHostId(), userns.getGids(0).getHostId());
 	}
 
 	static Path logPath(PodSandboxConfig pod, ContainerConfig config) {

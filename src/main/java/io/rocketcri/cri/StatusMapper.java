@@ -22,7 +22,7 @@ class StatusMapper {
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig,
-			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts) {
+			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts, boolean userNamespaces) {
 		RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
 		for (var c : conditions) {
 			status.addConditions(RuntimeCondition.newBuilder()
@@ -31,11 +31,16 @@ class StatusMapper {
 				.setReason(c.reason())
 				.setMessage(c.message()));
 		}
+		RuntimeHandlerFeatures features = RuntimeHandlerFeatures.newBuilder()
+			.setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)
+			.setUserNamespaces(userNamespaces)
+			.build();
 		StatusResponse.Builder response = StatusResponse.newBuilder()
 			.setStatus(status)
-			.addRuntimeHandlers(RuntimeHandler.newBuilder()
-				.setName("runc")
-				.setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)))
+			// "" is the default handler (pods without a RuntimeClass), which kubelet and critest look
+			// up by that name; it is runc here, with the same features
+			.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("").setFeatures(features))
+			.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("runc").setFeatures(features))
 			// UserResolver honours Merge and Strict; ContainerStatus.user reports the outcome
 			.setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
 		if (verboseConfig != null) {

@@ -132,6 +132,14 @@ public interface HostOs {
 	void makeReadOnlyRecursively(Path target) throws IOException;
 
 	/**
+	 * Mounts a clone of the mount at {@code source} on {@code target}, id-mapped through the user
+	 * namespace pinned at {@code userns}: open_tree(2) with OPEN_TREE_CLONE, mount_setattr(2) with
+	 * MOUNT_ATTR_IDMAP, move_mount(2). Files owned by host uid 0 then appear owned by the uid the
+	 * namespace maps to 0 (Linux 5.12+; overlayfs accepts such layers since 5.19).
+	 */
+	void idMappedBind(Path source, Path target, Path userns) throws IOException;
+
+	/**
 	 * Unmounts the file system mounted on {@code target}, as umount2(2).
 	 * @param flags 0 or {@link #MNT_DETACH}
 	 */

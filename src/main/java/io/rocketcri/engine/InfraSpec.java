@@ -20,6 +20,11 @@ final class InfraSpec {
 	private InfraSpec() {
 	}
 
+	/** One OCI id mapping; runc wants them even when it joins an existing user namespace. */
+	static void mapping(ArrayNode array, io.rocketcri.engine.ns.IdMapping m) {
+		array.addObject().put("containerID", m.containerId()).put("hostID", m.hostId()).put("size", m.size());
+	}
+
 	static ObjectNode build(Path rootfs, PodPlan plan, PinnedNamespaces pinned) {
 		ObjectNode spec = JSON.createObjectNode();
 		spec.put("ociVersion", "1.0.2");
@@ -53,6 +58,11 @@ final class InfraSpec {
 			pinned.path(NamespaceType.NET).ifPresent(p -> namespaces.addObject().put("type", "network").put("path", p.toString()));
 			pinned.path(NamespaceType.IPC).ifPresent(p -> namespaces.addObject().put("type", "ipc").put("path", p.toString()));
 			pinned.path(NamespaceType.UTS).ifPresent(p -> namespaces.addObject().put("type", "uts").put("path", p.toString()));
+			pinned.path(NamespaceType.USER).ifPresent(p -> {
+				namespaces.addObject().put("type", "user").put("path", p.toString());
+				mapping(linux.putArray("uidMappings"), plan.userns().uids());
+				mapping(linux.putArray("gidMappings"), plan.userns().gids());
+			});
 		}
 		String parent = plan.cgroupParent() == null || plan.cgroupParent().isBlank() ? "/rocket-cri" : plan.cgroupParent();
 		linux.put("cgroupsPath", parent + "/" + plan.podId());

@@ -90,6 +90,28 @@ public final class LinuxHostOs implements HostOs {
 			FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG),
 			Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
+	private static final MethodHandle SYSCALL_OPEN_TREE = LINKER.downcallHandle(
+			LIBC.find("syscall").orElseThrow(() -> new UnsupportedOperationException("libc has no symbol syscall")),
+			FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
+			Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+	private static final MethodHandle SYSCALL_MOVE_MOUNT = LINKER.downcallHandle(
+			LIBC.find("syscall").orElseThrow(() -> new UnsupportedOperationException("libc has no symbol syscall")),
+			FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT),
+			Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+	private static final long SYS_OPEN_TREE = 428;
+
+	private static final long SYS_MOVE_MOUNT = 429;
+
+	private static final int OPEN_TREE_CLONE = 1;
+
+	private static final int AT_EMPTY_PATH = 0x1000;
+
+	private static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+
+	private static final long MOUNT_ATTR_IDMAP = 0x100000;
+
 	private static final long SYS_MOUNT_SETATTR = 442; // x86_64 and every other 64-bit arch (generic table)
 
 	private static final int AT_RECURSIVE = 0x8000;
@@ -262,6 +284,36 @@ public final class LinuxHostOs implements HostOs {
 			int rc = (int) (long) SYSCALL_MOUNT_SETATTR.invokeExact(state, SYS_MOUNT_SETATTR, AT_FDCWD, cString(arena, target),
 					AT_RECURSIVE, attr, 32L);
 			check(rc, state, "mount_setattr MOUNT_ATTR_RDONLY recursive", target);
+			return null;
+		});
+	}
+
+	@Override
+	public void idMappedBind(Path source, Path target, Path userns) throws IOException {
+		NativeCalls.call((arena, state) -> {
+			int usernsFd = (int) OPEN.invokeExact(state, cString(arena, userns), O_CLOEXEC);
+			check(usernsFd, state, "open user namespace", userns);
+			int tree = -1;
+			try {
+				tree = (int) (long) SYSCALL_OPEN_TREE.invokeExact(state, SYS_OPEN_TREE, AT_FDCWD, cString(arena, source),
+						OPEN_TREE_CLONE | O_CLOEXEC);
+				check(tree, state, "open_tree OPEN_TREE_CLONE", source);
+				MemorySegment attr = arena.allocate(32, 8);
+				attr.set(JAVA_LONG, 0, MOUNT_ATTR_IDMAP);
+				attr.set(JAVA_LONG, 24, usernsFd);
+				int rc = (int) (long) SYSCALL_MOUNT_SETATTR.invokeExact(state, SYS_MOUNT_SETATTR, tree,
+						arena.allocateFrom(""), AT_EMPTY_PATH, attr, 32L);
+				check(rc, state, "mount_setattr MOUNT_ATTR_IDMAP (" + userns + ")", source);
+				rc = (int) (long) SYSCALL_MOVE_MOUNT.invokeExact(state, SYS_MOVE_MOUNT, tree, arena.allocateFrom(""),
+						AT_FDCWD, cString(arena, target), MOVE_MOUNT_F_EMPTY_PATH);
+				check(rc, state, "move_mount of an id-mapped " + source + " to", target);
+			}
+			finally {
+				if (tree >= 0) {
+					int ignored = (int) CLOSE.invokeExact(state, tree);
+				}
+				int closed = (int) CLOSE.invokeExact(state, usernsFd);
+			}
 			return null;
 		});
 	}

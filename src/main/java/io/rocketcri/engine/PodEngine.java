@@ -39,7 +39,12 @@ public interface PodEngine {
 	 * layer. Comes before the spec is built, which reads users and groups from it.
 	 * @param lowerDirs image layer snapshots, bottom layer first
 	 */
-	ContainerPaths prepareRootfs(String id, List<Path> lowerDirs) throws IOException;
+	default ContainerPaths prepareRootfs(String id, List<Path> lowerDirs) throws IOException {
+		return prepareRootfs(id, lowerDirs, null);
+	}
+
+	/** {@link #prepareRootfs(String, List)} for a container in a user namespace (null: none). */
+	ContainerPaths prepareRootfs(String id, List<Path> lowerDirs, IdMappedRoot idMapped) throws IOException;
 
 	/** Creates the container from its prepared root file system (runc create); it is then CREATED. */
 	CreatedContainer createContainer(ContainerPlan plan) throws IOException;
@@ -104,7 +109,8 @@ public interface PodEngine {
 	 * @param subPath a relative path inside the image to bind instead of its root; empty for the root
 	 * @throws java.nio.file.NoSuchFileException when the sub path is not in the image
 	 */
-	Path mountImageVolume(String id, int index, List<Path> lowerDirs, String subPath) throws IOException;
+	Path mountImageVolume(String id, int index, List<Path> lowerDirs, String subPath, IdMappedRoot idMapped)
+			throws IOException;
 
 	/** Directory of a container's bundle and root file system mount point. */
 	ContainerPaths paths(String id);
@@ -115,17 +121,32 @@ public interface PodEngine {
 	 */
 	Optional<ProcessUser> processUser(String id);
 
+	/** @param userns the pod's own user namespace, null when it uses the host's ids */
 	record PodPlan(String podId, String hostname, boolean privateNetwork, boolean privateIpc, boolean sharedPid,
 			Map<String, String> sysctls, String cgroupParent, List<String> dnsServers, List<String> dnsSearches,
-			List<String> dnsOptions) {
+			List<String> dnsOptions, UserNamespacePlan userns) {
+	}
+
+	/** A pod user namespace's one uid and one gid mapping (kubelet sends exactly one of each). */
+	record UserNamespacePlan(io.rocketcri.engine.ns.IdMapping uids, io.rocketcri.engine.ns.IdMapping gids) {
 	}
 
 	/**
-	 * @param netns pinned network namespace, null for host network (likewise ipcns, utsns)
+	 * @param netns pinned network namespace, null for host network (likewise ipcns, utsns, userns)
 	 * @param shmDir the pod's /dev/shm, shared by its containers; null means the host's
 	 */
 	record PodResources(Path netns, Path ipcns, Path utsns, Path resolvConf, Path hostsFile, Path hostnameFile,
-			Path shmDir, String infraId, Integer infraPid) {
+			Path shmDir, String infraId, Integer infraPid, Path userns) {
+	}
+
+	/**
+	 * A container root file system seen through a user namespace: its layers id-mapped so that
+	 * files owned by 0 on the host are owned by 0 inside, its writable layer owned by the
+	 * namespace's root on the host.
+	 * @param userns the pinned user namespace file
+	 * @param rootUid the host uid the namespace's root maps to (likewise rootGid)
+	 */
+	record IdMappedRoot(Path userns, long rootUid, long rootGid) {
 	}
 
 	/** @param spec the OCI runtime spec, root.path pointing at the prepared root file system */

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * point under {@code <state>/rro/<container>/<n>}, made private (so later mounts on the host do
  * not propagate in, writable), and made read-only recursively with mount_setattr(2). runc then
  * binds the staging point instead of the source; a recursive bind copies each submount's
- * read-only flag, so the container sees every level read-only. The staging mounts live as long
- * as the container.
+ * read-only flag, so the container sees every level read-only. The staging mounts go as soon as
+ * runc has created the container (its mount namespace has its own copies by then).
  */
 final class RecursiveReadOnlyMounts {
 

@@ -110,7 +110,14 @@ public final class RuncPodEngine implements PodEngine {
 			if (plan.privateIpc()) {
 				types.add(NamespaceType.IPC);
 			}
-			if (!types.isEmpty()) {
+			if (plan.userns() != null) {
+				pinned = pinner.pinInUserNamespace(plan.podId(), types, plan.hostname(), plan.userns().uids(),
+						plan.userns().gids());
+				if (!plan.sysctls().isEmpty()) {
+					sysctls.applySysctls(pinned, plan.sysctls());
+				}
+			}
+			else if (!types.isEmpty()) {
 				pinned = pinner.pin(plan.podId(), types, plan.hostname());
 				if (!plan.sysctls().isEmpty()) {
 					sysctls.applySysctls(pinned, plan.sysctls());
@@ -150,9 +157,11 @@ public final class RuncPodEngine implements PodEngine {
 	@Override
 	public PodResources describePod(String podId, Path netns, Path ipcns, Path utsns, String infraId, Integer infraPid) {
 		Path shm = podDir(podId).resolve("shm");
+		// the user namespace is not a column of the pod's row: ask the pins (only pods with one have it)
+		Path userns = pinner.find(podId).flatMap(p -> p.path(NamespaceType.USER)).orElse(null);
 		return new PodResources(netns, ipcns, utsns, podDir(podId).resolve("resolv.conf"),
 				podDir(podId).resolve("hosts"), podDir(podId).resolve("hostname"),
-				ipcns != null && Files.isDirectory(shm) ? shm : null, infraId, infraPid);
+				ipcns != null && Files.isDirectory(shm) ? shm : null, infraId, infraPid, userns);
 	}
 
 	private PodResources resources(String podId, PinnedNamespaces pinned, Path shm, String infraId, Integer infraPid) {
@@ -160,7 +169,8 @@ public final class RuncPodEngine implements PodEngine {
 		return new PodResources(pinned == null ? null : pinned.path(NamespaceType.NET).orElse(null),
 				pinned == null ? null : pinned.path(NamespaceType.IPC).orElse(null),
 				pinned == null ? null : pinned.path(NamespaceType.UTS).orElse(null), podDir.resolve("resolv.conf"),
-				podDir.resolve("hosts"), podDir.resolve("hostname"), shm, infraId, infraPid);
+				podDir.resolve("hosts"), podDir.resolve("hostname"), shm, infraId, infraPid,
+				pinned == null ? null : pinned.path(NamespaceType.USER).orElse(null));
 	}
 
 	@Override
@@ -189,7 +199,7 @@ public final class RuncPodEngine implements PodEngine {
 	}
 
 	@Override
-	public ContainerPaths prepareRootfs(String id, List<Path> lowerDirs) throws IOException {
+	public ContainerPaths prepareRootfs(String id, List<Path> lowerDirs, IdMappedRoot idMapped) throws IOException {
 		Path dir = containerDir(id);
 		Path upper = dir.resolve("upper");
 		Path work = dir.resolve("work");
@@ -197,8 +207,15 @@ public final class RuncPodEngine implements PodEngine {
 		Files.createDirectories(upper);
 		Files.createDirectories(work);
 		Files.createDirectories(rootfs);
+		List<Path> layers = lowerDirs;
+		if (idMapped != null) {
+			// the merged root takes its owner from the upper dir: make it the namespace's root
+			Files.setAttribute(upper, "unix:uid", (int) idMapped.rootUid());
+			Files.setAttribute(upper, "unix:gid", (int) idMapped.rootGid());
+			layers = idMappedLayers(dir.resolve("idmapped"), lowerDirs, idMapped);
+		}
 		List<String> lowers = new ArrayList<>();
-		for (Path lower : lowerDirs) {
+		for (Path lower : layers) {
 			lowers.add(lower.toString());
 		}
 		Collections.reverse(lowers); // overlayfs wants the top layer first
@@ -213,14 +230,77 @@ public final class RuncPodEngine implements PodEngine {
 			throw new IOException("mounting the root file system of container " + id + ": " + lowerDirs.size()
 					+ " layers make overlay options longer than a page");
 		}
-		host.mount("overlay", rootfs, "overlay", 0, options);
+		try {
+			host.mount("overlay", rootfs, "overlay", 0, options);
+		}
+		finally {
+			if (idMapped != null) {
+				// overlayfs keeps private clones of its layers: the staging mounts can go now
+				releaseIdMappedLayers(dir.resolve("idmapped"));
+			}
+		}
 		return new ContainerPaths(bundleDir(id), rootfs);
 	}
 
+	/** An id-mapped clone of each layer under {@code staging}, bottom first like the input. */
+	private List<Path> idMappedLayers(Path staging, List<Path> lowerDirs, IdMappedRoot idMapped) throws IOException {
+		List<Path> mapped = new ArrayList<>();
+		Files.createDirectories(staging);
+		try {
+			for (int i = 0; i < lowerDirs.size(); i++) {
+				Path point = Files.createDirectories(staging.resolve(Integer.toString(i)));
+				host.idMappedBind(lowerDirs.get(i), point, idMapped.userns());
+				mapped.add(point);
+			}
+			return mapped;
+		}
+		catch (IOException | RuntimeException ex) {
+			releaseIdMappedLayers(staging);
+			throw ex;
+		}
+	}
+
+	private void releaseIdMappedLayers(Path staging) throws IOException {
+		for (String name : children(staging)) {
+			Path point = staging.resolve(name);
+			if (isMountPoint(point)) {
+				host.unmount(point, HostOs.MNT_DETACH);
+			}
+			Files.deleteIfExists(point);
+		}
+		Files.deleteIfExists(staging);
+	}
+
 	@Override
-	public Path mountImageVolume(String id, int index, List<Path> lowerDirs, String subPath) throws IOException {
+	public Path mountImageVolume(String id, int index, List<Path> lowerDirs, String subPath, IdMappedRoot idMapped)
+			throws IOException {
 		Path target = containerDir(id).resolve("volumes").resolve(Integer.toString(index));
 		Files.createDirectories(target);
+		Path staging = containerDir(id).resolve("idmapped-volume-" + index);
+		if (idMapped != null) {
+			lowerDirs = idMappedLayers(staging, lowerDirs, idMapped);
+		}
+		try {
+			mountVolumeLayers(id, index, lowerDirs, target);
+		}
+		finally {
+			if (idMapped != null) {
+				releaseIdMappedLayers(staging);
+			}
+		}
+		if (subPath.isEmpty()) {
+			return target;
+		}
+		// resolve symlinks inside the mounted image: a link may not lead out of it
+		Path source = target.resolve(subPath).normalize();
+		if (!source.startsWith(target) || !Files.exists(source)
+				|| !source.toRealPath().startsWith(target.toRealPath())) {
+			throw new NoSuchFileException(subPath, null, "not inside image volume " + index + " of container " + id);
+		}
+		return source;
+	}
+
+	private void mountVolumeLayers(String id, int index, List<Path> lowerDirs, Path target) throws IOException {
 		if (lowerDirs.size() >= 2) {
 			// overlayfs without an upper dir is read-only by construction; it wants the top layer first
 			List<String> lowers = new ArrayList<>(lowerDirs.stream().map(Path::toString).toList());
@@ -239,16 +319,6 @@ public final class RuncPodEngine implements PodEngine {
 			host.mount(source.toString(), target, null, HostOs.MS_BIND, null);
 			host.mount(null, target, null, HostOs.MS_BIND | HostOs.MS_REMOUNT | HostOs.MS_RDONLY, null);
 		}
-		if (subPath.isEmpty()) {
-			return target;
-		}
-		// resolve symlinks inside the mounted image: a link may not lead out of it
-		Path source = target.resolve(subPath).normalize();
-		if (!source.startsWith(target) || !Files.exists(source)
-				|| !source.toRealPath().startsWith(target.toRealPath())) {
-			throw new NoSuchFileException(subPath, null, "not inside image volume " + index + " of container " + id);
-		}
-		return source;
 	}
 
 	/** Unmounts a container's image volumes and removes their mount points, never walking into one. */
@@ -274,7 +344,6 @@ public final class RuncPodEngine implements PodEngine {
 			spec = spec.deepCopy();
 			recursiveReadOnly.stage(plan.id(), spec);
 		}
-		boolean created = false;
 		try {
 			writeAtomically(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
 			if (plan.logPath() != null) {
@@ -282,7 +351,6 @@ public final class RuncPodEngine implements PodEngine {
 			}
 			var container = oci.create(new CreateRequest(plan.id(), bundle, plan.logPath(), plan.tty(), plan.stdin(),
 					plan.stdinOnce(), "runc"));
-			created = true;
 			return new CreatedContainer(container.pid());
 		}
 		catch (OciException ex) {
@@ -292,9 +360,10 @@ public final class RuncPodEngine implements PodEngine {
 			throw ex;
 		}
 		finally {
-			if (!created) {
-				recursiveReadOnly.release(plan.id());
-			}
+			// Once runc has created the container, its mount namespace holds its own copies: the
+			// staging points go at once, so that they never keep a submount of the source busy on
+			// the host (an operator's umount or rmdir there would fail with EBUSY).
+			recursiveReadOnly.release(plan.id());
 		}
 	}
 
@@ -368,6 +437,11 @@ public final class RuncPodEngine implements PodEngine {
 			host.unmount(rootfs, HostOs.MNT_DETACH);
 		}
 		unmountImageVolumes(dir);
+		for (String name : children(dir)) {
+			if (name.startsWith("idmapped")) {
+				releaseIdMappedLayers(dir.resolve(name)); // a crash between the layers' mounts and the overlay's
+			}
+		}
 		// Never walk the mount point: if the overlay were still mounted, a recursive delete would
 		// reach into the image layers. rmdir fails on a non-empty directory, which is what we want.
 		deleteTree(dir.resolve("upper"));

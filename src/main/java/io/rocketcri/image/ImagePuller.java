@@ -93,11 +93,13 @@ final class ImagePuller {
 		this.downloadSlots = new Semaphore(Math.max(1, maxConcurrentLayerDownloads));
 	}
 
-	ImageRecord pull(ImageReference ref, RegistryCredentials credentials) {
+	/** @param listener {@link PullListener#NONE} or one that never throws (see ImageService) */
+	ImageRecord pull(ImageReference ref, RegistryCredentials credentials, PullListener listener) {
 		long start = System.nanoTime();
 		String result = "failure";
 		try {
-			ImageRecord pulled = imagePulls.run(ref.familiar(), () -> pullOnce(ref, credentials));
+			ImageRecord pulled = imagePulls.run(ref.familiar(), () -> pullOnce(ref, credentials, listener),
+					() -> listener.onProgress(new PullProgress.Joined(ref.familiar())));
 			result = "success";
 			return pulled;
 		}
@@ -117,20 +119,30 @@ final class ImagePuller {
 		}
 	}
 
-	private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials) {
+	private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials, PullListener listener) {
 		String what = "pulling image " + ref.familiar();
 		if (ref.digest() != null) {
 			var present = store.byName(ref.repository() + "@" + ref.digest());
 			if (present.isPresent() && layersPresent(present.get())) {
+				listener.onProgress(new PullProgress.AlreadyPresent(ref.familiar(), present.get().id()));
 				return tag(present.get(), ref);
 			}
 		}
+		return pullFrom(ref, registry.open(ref, credentials), what);
+	}
+
+	/**
+	 * The commit path of a pull, from any source: image archives hand in a session over their
+	 * already verified, staged blobs (io.rocketcri.image.archive), so that an imported image is
+	 * stored exactly like a pulled one (blobs, layer snapshots, record) by this one code path.
+	 */
+	ImageRecord pullFrom(ImageReference ref, PullSession session, String what) {
 		try {
-			PullSession session = registry.open(ref, credentials);
 			Manifest top = session.manifest(ref.tagOrDigest());
 			String repoDigest = ref.repository() + "@" + top.digest();
 			var present = store.byName(repoDigest);
 			if (present.isPresent() && layersPresent(present.get())) {
+				listener.onProgress(new PullProgress.AlreadyPresent(ref.familiar(), present.get().id()));
 				return tag(present.get(), ref);
 			}
 			Manifest image = top.isIndex() ? session.resolvePlatform(top, Platform.host()) : top;
@@ -146,7 +158,12 @@ final class ImagePuller {
 			List<String> chainIds = chainIds(config.diffIds());
 			leases.acquire(chainIds);
 			try {
-				List<LayerRecord> layers = fetchLayers(what, session, image.layers(), config.diffIds(), chainIds);
+				if (listener != PullListener.NONE) {
+					listener.onProgress(new PullProgress.Resolved(ref.familiar(), image.digest(),
+							initialLayers(image.layers(), chainIds)));
+				}
+				List<LayerRecord> layers = fetchLayers(what, session, image.layers(), config.diffIds(), chainIds,
+						listener);
 				content.writeBytes(image.raw());
 				List<String> blobs = new ArrayList<>(List.of(image.digest(), image.config().digest()));
 				if (top != image) {
@@ -206,14 +223,34 @@ final class ImagePuller {
 		return chain;
 	}
 
+	private List<PullProgress.Layer> initialLayers(List<Descriptor> descriptors, List<String> chainIds) {
+		List<PullProgress.Layer> layers = new ArrayList<>();
+		for (int i = 0; i < descriptors.size(); i++) {
+			Descriptor d = descriptors.get(i);
+			boolean here = store.layer(chainIds.get(i)).isPresent() && snapshots.exists(chainIds.get(i));
+			layers.add(new PullProgress.Layer(d.digest(), here ? PullProgress.LayerStatus.EXISTS
+					: PullProgress.LayerStatus.WAITING, here ? d.size() : 0, d.size()));
+		}
+		return layers;
+	}
+
 	private List<LayerRecord> fetchLayers(String what, PullSession session, List<Descriptor> descriptors,
-			List<String> diffIds, List<String> chainIds) throws IOException {
+			List<String> diffIds, List<String> chainIds, PullListener listener) throws IOException {
 		List<Future<LayerRecord>> futures = new ArrayList<>();
 		for (int i = 0; i < descriptors.size(); i++) {
 			Descriptor d = descriptors.get(i);
 			String diffId = diffIds.get(i);
 			String chainId = chainIds.get(i);
-			futures.add(layerThreads.submit(() -> layerPulls.run(chainId, () -> fetchLayer(what, session, d, diffId, chainId))));
+			futures.add(layerThreads.submit(() -> {
+				boolean[] joined = {false};
+				LayerRecord layer = layerPulls.run(chainId, () -> fetchLayer(what, session, d, diffId, chainId, listener),
+						() -> joined[0] = true);
+				if (joined[0]) {
+					// another image's pull fetched it for us
+					listener.onProgress(new PullProgress.Layer(d.digest(), PullProgress.LayerStatus.DONE, d.size(), d.size()));
+				}
+				return layer;
+			}));
 		}
 		List<LayerRecord> layers = new ArrayList<>();
 		RuntimeException first = null;
@@ -240,10 +277,11 @@ final class ImagePuller {
 		return layers;
 	}
 
-	private LayerRecord fetchLayer(String what, PullSession session, Descriptor d, String diffId, String chainId) {
+	private LayerRecord fetchLayer(String what, PullSession session, Descriptor d, String diffId, String chainId,
+			PullListener listener) {
 		var known = store.layer(chainId);
 		if (known.isPresent() && snapshots.exists(chainId)) {
-			return known.get();
+			return known.get(); // reported as EXISTS when the pull was resolved
 		}
 		String layerWhat = what + ": layer " + d.digest();
 		try {
@@ -254,13 +292,15 @@ final class ImagePuller {
 			throw new Unavailable(layerWhat + ": interrupted", ex);
 		}
 		Path target = null;
+		listener.onProgress(new PullProgress.Layer(d.digest(), PullProgress.LayerStatus.DOWNLOADING, 0, d.size()));
 		try (ContentStore.Ingest ingest = content.begin();
-				InputStream raw = session.openBlob(d);
+				InputStream raw = counted(session.openBlob(d), d, listener);
 				VerifyingInputStream verified = new VerifyingInputStream(raw, d.digest(), d.size(), layerWhat)) {
 			target = snapshots.prepare(chainId);
 			TeeInputStream tee = new TeeInputStream(verified, ingest.stream());
 			UnpackResult result = unpacker.unpack(tee, target);
 			tee.drain();
+			listener.onProgress(new PullProgress.Layer(d.digest(), PullProgress.LayerStatus.EXTRACTING, d.size(), d.size()));
 			if (!verified.verified()) {
 				throw new VerifyingInputStream.DigestMismatchException(layerWhat + ": stream ended unverified");
 			}
@@ -275,6 +315,7 @@ final class ImagePuller {
 			SnapshotStore.Usage usage = snapshots.usage(chainId);
 			LayerRecord layer = new LayerRecord(chainId, diffId, d.digest(), d.size(), usage.bytes(), usage.inodes());
 			store.saveLayer(layer);
+			listener.onProgress(new PullProgress.Layer(d.digest(), PullProgress.LayerStatus.DONE, d.size(), d.size()));
 			return layer;
 		}
 		catch (RegistryException ex) {
@@ -294,6 +335,15 @@ final class ImagePuller {
 			}
 			downloadSlots.release();
 		}
+	}
+
+	/** Counting costs nothing when nobody listens: the CRI path reads the registry's stream as is. */
+	private static InputStream counted(InputStream raw, Descriptor d, PullListener listener) {
+		if (listener == PullListener.NONE) {
+			return raw;
+		}
+		return new ProgressInputStream(raw, bytes -> listener
+			.onProgress(new PullProgress.Layer(d.digest(), PullProgress.LayerStatus.DOWNLOADING, bytes, d.size())));
 	}
 
 	static RuntimeFailure registryFailure(String what, RegistryException ex) {

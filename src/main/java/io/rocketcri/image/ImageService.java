@@ -15,6 +15,7 @@ import io.rocketcri.image.content.ContentStore;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.reference.ImageReference;
 import io.rocketcri.image.reference.InvalidReferenceException;
+import io.rocketcri.image.registry.PullSession;
 import io.rocketcri.image.registry.RegistryCredentials;
 import io.rocketcri.image.snapshot.SnapshotStore;
 import org.slf4j.Logger;
@@ -67,28 +68,100 @@ public class ImageService {
 
 	/** Pulls {@code image} (or finds it already here) and returns the stored record. */
 	public ImageRecord pull(String image, RegistryCredentials credentials) {
-		ImageReference ref = parse(image, "image.image");
-		try {
-			ImageRecord pulled = puller.pull(ref, credentials == null ? RegistryCredentials.NONE : credentials);
-			synchronized (pullFailures) {
-				pullFailures.remove(image);
+		return prepare(image, "image.image", credentials).run(PullListener.NONE);
+	}
+
+	/**
+	 * Checks {@code image} now and pulls it later, reporting progress: a caller that streams the
+	 * progress can answer a bad reference as a plain error before it starts streaming.
+	 * @param field how the caller names the reference in an InvalidArgument message
+	 * @throws InvalidArgument when {@code image} is no valid image reference
+	 */
+	public PendingPull prepare(String image, String field, RegistryCredentials credentials) {
+		return new PendingPull(parse(image, field), credentials == null ? RegistryCredentials.NONE : credentials);
+	}
+
+	/** A checked image reference, ready to pull. */
+	public final class PendingPull {
+
+		private final ImageReference ref;
+
+		private final RegistryCredentials credentials;
+
+		private PendingPull(ImageReference ref, RegistryCredentials credentials) {
+			this.ref = ref;
+			this.credentials = credentials;
+		}
+
+		/** The reference normalised: {@code docker.io/library/busybox:latest}. */
+		public String reference() {
+			return ref.familiar();
+		}
+
+		/**
+		 * Pulls (or joins a pull of the same image already running, or finds it here).
+		 * @param listener told of the progress; what it throws is logged and ignored
+		 */
+		public ImageRecord run(PullListener listener) {
+			String key = ref.familiar();
+			try {
+				ImageRecord pulled = puller.pull(ref, credentials, safe(listener));
+				synchronized (pullFailures) {
+					pullFailures.remove(key);
+				}
+				return pulled;
 			}
-			return pulled;
+			catch (RuntimeException ex) {
+				synchronized (pullFailures) {
+					pullFailures.remove(key); // re-inserted: the newest failure goes last
+					pullFailures.put(key, new PullFailure(key, ex.getMessage(), java.time.Instant.now()));
+				}
+				throw ex;
+			}
+		}
+
+	}
+
+	/**
+	 * Why the last pull of {@code image} failed, if it did and none succeeded since; references
+	 * are compared normalised, so "busybox" finds a failed pull of docker.io/library/busybox:latest.
+	 */
+	public Optional<PullFailure> lastPullFailure(String image) {
+		String key;
+		try {
+			key = parse(image, "image").familiar();
 		}
 		catch (RuntimeException ex) {
-			synchronized (pullFailures) {
-				pullFailures.remove(image); // re-inserted: the newest failure goes last
-				pullFailures.put(image, new PullFailure(image, ex.getMessage(), java.time.Instant.now()));
-			}
-			throw ex;
+			return Optional.empty();
+		}
+		synchronized (pullFailures) {
+			return Optional.ofNullable(pullFailures.get(key));
 		}
 	}
 
-	/** Why the last pull of {@code image} (as it was asked for) failed, if it did and none succeeded since. */
-	public Optional<PullFailure> lastPullFailure(String image) {
-		synchronized (pullFailures) {
-			return Optional.ofNullable(pullFailures.get(image));
+	private static PullListener safe(PullListener listener) {
+		if (listener == null || listener == PullListener.NONE) {
+			return PullListener.NONE;
 		}
+		return event -> {
+			try {
+				listener.onProgress(event);
+			}
+			catch (RuntimeException ex) {
+				log.debug("a pull progress listener failed: {}", ex.toString());
+			}
+		};
+	}
+
+	/**
+	 * Stores an image that comes from somewhere else than a registry (an image archive) through
+	 * the commit path of a pull: blobs, layer snapshots and record exactly as a pull makes them.
+	 * {@code source} serves content its caller has checked already; digests are verified again
+	 * while storing. Tags {@code ref} when it has a tag.
+	 * @param what the action for error messages, e.g. "importing image archive app.aci"
+	 */
+	public ImageRecord commit(String what, ImageReference ref, PullSession source) {
+		return puller.pullFrom(ref, source, what);
 	}
 
 	public List<ImageRecord> list(String filter) {

@@ -16,9 +16,16 @@ final class SingleFlight<K, V> {
 	private final ConcurrentHashMap<K, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
 
 	V run(K key, Supplier<V> work) {
+		return run(key, work, () -> {
+		});
+	}
+
+	/** As {@link #run(Object, Supplier)}; {@code onJoin} runs first when this call waits for another's computation. */
+	V run(K key, Supplier<V> work, Runnable onJoin) {
 		CompletableFuture<V> mine = new CompletableFuture<>();
 		CompletableFuture<V> running = inFlight.putIfAbsent(key, mine);
 		if (running != null) {
+			onJoin.run();
 			return await(running);
 		}
 		try {

@@ -115,7 +115,7 @@ final class LocalhostPortMappings {
 				}
 				Matcher destination = DESTINATION.matcher(rule);
 				if (rule.contains(comment) && destination.find()) {
-					iptables("nat", "-D", masquerade(podId, destination.group(1).replace("/32", "")));
+					removing("nat", "-D", masquerade(podId, destination.group(1).replace("/32", "")));
 				}
 				else {
 					remaining++;
@@ -162,11 +162,11 @@ final class LocalhostPortMappings {
 	private void removeChains() throws IOException {
 		for (Map.Entry<String, String> table : Map.of("nat", "POSTROUTING", "filter", "INPUT").entrySet()) {
 			while (exists(table.getKey(), jump(table.getValue()))) {
-				iptables(table.getKey(), "-D", jump(table.getValue()));
+				removing(table.getKey(), "-D", jump(table.getValue()));
 			}
 			if (rules(table.getKey()) != null) {
-				iptables(table.getKey(), "-F", List.of(CHAIN));
-				iptables(table.getKey(), "-X", List.of(CHAIN));
+				removing(table.getKey(), "-F", List.of(CHAIN));
+				removing(table.getKey(), "-X", List.of(CHAIN));
 			}
 		}
 	}
@@ -212,6 +212,28 @@ final class LocalhostPortMappings {
 		List<String> argv = new ArrayList<>(List.of("iptables", "-w", "5", "-t", table, operation));
 		argv.addAll(rest);
 		run(argv.toArray(String[]::new));
+	}
+
+	/**
+	 * A deletion that another process may have done first (the chain is the host's, and the
+	 * JVM-wide lock does not reach a second runtime or an operator's iptables -F): what is gone is
+	 * what we wanted.
+	 */
+	private void removing(String table, String operation, List<String> rest) throws IOException {
+		List<String> argv = new ArrayList<>(List.of("iptables", "-w", "5", "-t", table, operation));
+		argv.addAll(rest);
+		Command command = command(argv.toArray(String[]::new));
+		Result result = this.runner.run(command);
+		if (result.exitCode() != 0 && !gone(new String(result.stderr(), java.nio.charset.StandardCharsets.UTF_8))) {
+			throw new io.rocketcri.engine.CommandRunner.CommandFailedException(command, result);
+		}
+	}
+
+	/** iptables' words for "no such chain" and "no such rule". */
+	static boolean gone(String stderr) {
+		String s = String.valueOf(stderr);
+		return s.contains("No chain/target/match by that name") || s.contains("does a matching rule exist")
+				|| s.contains("Bad rule");
 	}
 
 	private Result run(String... argv) throws IOException {

@@ -53,9 +53,20 @@ public class NodeStatusService {
 		this.executables = new ExecutableLocator(List.of());
 		this.cniConfig = new CniConfigLocator(properties.network().cniConfigDir());
 		this.recursiveReadOnlyMounts = probe.kernelAtLeast(5, 12);
+		this.userNamespaces = probe.kernelAtLeast(5, 19);
 	}
 
 	private final boolean recursiveReadOnlyMounts;
+
+	private final boolean userNamespaces;
+
+	/**
+	 * Whether pods may have their own user namespace: their layers are id-mapped mounts under
+	 * overlayfs, which Linux accepts since 5.19.
+	 */
+	public boolean userNamespaces() {
+		return userNamespaces;
+	}
 
 	/**
 	 * Whether {@code recursive_read_only} mounts work here: they need mount_setattr(2), Linux

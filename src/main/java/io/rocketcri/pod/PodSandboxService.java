@@ -273,6 +273,7 @@ public class PodSandboxService {
 				throw new InvalidArgument("config.port_mappings.host_port: " + p.getHostPort() + " out of range");
 			}
 		}
+		userNamespace(config); // throws InvalidArgument naming the field
 		for (String sysctl : config.getLinux().getSysctlsMap().keySet()) {
 			try {
 				io.rocketcri.engine.ns.PodSysctls.namespaceOf(sysctl);
@@ -287,6 +288,61 @@ public class PodSandboxService {
 		}
 	}
 
+	private static final String USERNS = "config.linux.security_context.namespace_options.userns_options";
+
+	/**
+	 * The pod's user namespace, or null for the host's. Kubelet sends mode POD with exactly one
+	 * uid and one gid mapping of a 65536-id range starting at container id 0; anything else is
+	 * refused, as containerd and CRI-O do, rather than guessed at.
+	 */
+	static io.rocketcri.engine.PodEngine.UserNamespacePlan userNamespace(PodSandboxConfig config) {
+		var ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+		if (!ns.hasUsernsOptions()) {
+			return null;
+		}
+		var userns = ns.getUsernsOptions();
+		switch (userns.getMode()) {
+			case NODE:
+				if (userns.getUidsCount() > 0 || userns.getGidsCount() > 0) {
+					throw new InvalidArgument(USERNS + ": mappings are only allowed with mode POD, not NODE");
+				}
+				return null;
+			case POD:
+				break;
+			default:
+				throw new InvalidArgument(USERNS + ".mode: " + userns.getMode()
+						+ " is not supported for user namespaces (NODE or POD)");
+		}
+		if (ns.getNetwork() == NamespaceMode.NODE) {
+			throw new InvalidArgument(USERNS + ": a user namespace with the host network is not supported");
+		}
+		return new io.rocketcri.engine.PodEngine.UserNamespacePlan(mapping(userns.getUidsList(), "uids"),
+				mapping(userns.getGidsList(), "gids"));
+	}
+
+	private static io.rocketcri.engine.ns.IdMapping mapping(List<io.rocketcri.cri.api.IDMapping> mappings, String field) {
+		if (mappings.size() != 1) {
+			throw new InvalidArgument(USERNS + "." + field + ": exactly one mapping is supported, got " + mappings.size());
+		}
+		var m = mappings.getFirst();
+		if (m.getContainerId() != 0) {
+			throw new InvalidArgument(USERNS + "." + field + "[0].container_id: must be 0 (root inside must be mapped), got "
+					+ Integer.toUnsignedString(m.getContainerId()));
+		}
+		if (m.getLength() == 0) {
+			throw new InvalidArgument(USERNS + "." + field + "[0].length: must be positive");
+		}
+		if (m.getHostId() == 0) {
+			throw new InvalidArgument(USERNS + "." + field + "[0].host_id: 0 would make the container's root the host's");
+		}
+		long host = Integer.toUnsignedLong(m.getHostId());
+		long length = Integer.toUnsignedLong(m.getLength());
+		if (host + length > 0xFFFF_FFFFL) {
+			throw new InvalidArgument(USERNS + "." + field + "[0]: host_id + length passes the largest id");
+		}
+		return new io.rocketcri.engine.ns.IdMapping(0, host, length);
+	}
+
 	private static PodPlan plan(String id, PodSandboxConfig config) {
 		var ns = config.getLinux().getSecurityContext().getNamespaceOptions();
 		boolean hostNetwork = ns.getNetwork() == NamespaceMode.NODE;
@@ -294,7 +350,7 @@ public class PodSandboxService {
 		var dns = config.getDnsConfig();
 		return new PodPlan(id, hostname, !hostNetwork, ns.getIpc() != NamespaceMode.NODE, ns.getPid() == NamespaceMode.POD,
 				Map.copyOf(config.getLinux().getSysctlsMap()), config.getLinux().getCgroupParent(), dns.getServersList(),
-				dns.getSearchesList(), dns.getOptionsList());
+				dns.getSearchesList(), dns.getOptionsList(), userNamespace(config));
 	}
 
 	private static PodNetworkRequest networkRequest(PodSandbox pod) {

@@ -75,7 +75,18 @@ class NewerCriFeaturesHostTest {
 		runtime.register(props);
 		runtime.trustRegistry(registry.address());
 		props.add("rocket.cdi.spec-dirs", () -> runtime.root().resolve("cdi").toString());
+		// user-namespaced pods need a network of their own (a host-network userns pod is refused)
+		runtime.bridgeNetwork("newer-cri", BRIDGE, "10.232.43.0/24", false);
+		// a container's root is an unprivileged uid on the host, which must reach its root file system
+		try {
+			Files.setPosixFilePermissions(runtime.root().getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
+
+	static final String BRIDGE = "rcri-new0";
 
 	@BeforeAll
 	static void connect() {
@@ -83,8 +94,9 @@ class NewerCriFeaturesHostTest {
 	}
 
 	@AfterAll
-	static void close() throws InterruptedException {
+	static void close() throws Exception {
 		client.close();
+		new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor();
 	}
 
 	/** The socket is up only once the Spring context is: JUnit's BeforeAll runs before it. */
@@ -164,6 +176,9 @@ class NewerCriFeaturesHostTest {
 					.build())
 				.getContainerId();
 			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			assertThat(Files.readString(Path.of("/proc/self/mountinfo")))
+				.as("no staging mount left on the host to keep the volume's submounts busy")
+				.doesNotContain(runtime.state().resolve("rro").toString());
 
 			assertThat(exec(id, "touch", "/plain/sub/w").getExitCode()).as("a plain ro bind leaves submounts writable")
 				.isZero();
@@ -369,6 +384,105 @@ class NewerCriFeaturesHostTest {
 					.addMounts(mount))
 				.build())
 			.getContainerId();
+	}
+
+	@Test
+	void aPodWithItsOwnUserNamespaceRunsRootAsAnUnprivilegedHostUid() throws Exception {
+		assertThat(client.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlers(0).getFeatures()
+			.getUserNamespaces()).isTrue();
+		PodSandboxConfig pod = usernsPod("userns", NamespaceMode.POD, mapping(0, 200000, 65536));
+		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		try {
+			String id = client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("userns"))
+						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
+						.addAllCommand(List.of("sleep", "3600"))
+						.setLinux(LinuxContainerConfig.newBuilder()
+							.setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+								.setNamespaceOptions(pod.getLinux().getSecurityContext().getNamespaceOptions())))
+						.setLogPath("userns.log"))
+					.build())
+				.getContainerId();
+			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+
+			assertThat(exec(id, "cat", "/proc/self/uid_map").getStdout().toStringUtf8().trim().split("\\s+"))
+				.containsExactly("0", "200000", "65536");
+			assertThat(exec(id, "id", "-u").getStdout().toStringUtf8().strip()).isEqualTo("0");
+			assertThat(exec(id, "stat", "-c", "%u:%g", "/bin/busybox", "/").getStdout().toStringUtf8().split("\n"))
+				.as("the image's files and the root are root's inside, through id-mapped layers")
+				.containsExactly("0:0", "0:0");
+			assertThat(exec(id, "touch", "/written-by-root").getExitCode()).isZero();
+
+			String info = client.runtime()
+				.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
+				.getInfoOrThrow("info");
+			int pid = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info).path("pid").asInt();
+			String uidLine = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+				.filter(l -> l.startsWith("Uid:"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(uidLine.split("\\s+")[1]).as("root inside is uid 200000 on the host").isEqualTo("200000");
+			assertThat(Files.getAttribute(runtime.root().resolve("containers").resolve(id).resolve("upper/written-by-root"),
+					"unix:uid")).isEqualTo(200000);
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+		}
+		assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(podId);
+	}
+
+	@Test
+	void userNamespaceOptionsKubeletNeverSendsAreRefusedNamingTheField() {
+		record Case(String what, PodSandboxConfig pod, String mentioned) {
+		}
+		List<Case> cases = List.of(
+				new Case("container mode", usernsPod("u1", NamespaceMode.CONTAINER, mapping(0, 200000, 65536)), "mode"),
+				new Case("two mappings", usernsPod("u2", NamespaceMode.POD, mapping(0, 200000, 1000), mapping(1000, 300000, 1000)),
+						"exactly one"),
+				new Case("root unmapped", usernsPod("u3", NamespaceMode.POD, mapping(1, 200000, 65536)), "container_id"),
+				new Case("host root", usernsPod("u4", NamespaceMode.POD, mapping(0, 0, 65536)), "host_id"),
+				new Case("host network", usernsPod("u5", NamespaceMode.POD, mapping(0, 200000, 65536)).toBuilder()
+					.setLinux(LinuxPodSandboxConfig.newBuilder()
+						.setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+							.setNamespaceOptions(NamespaceOption.newBuilder()
+								.setNetwork(NamespaceMode.NODE)
+								.setUsernsOptions(io.rocketcri.cri.api.UserNamespace.newBuilder()
+									.setMode(NamespaceMode.POD)
+									.addUids(mapping(0, 200000, 65536))
+									.addGids(mapping(0, 200000, 65536))))))
+					.build(), "host network"));
+		for (Case c : cases) {
+			assertThatThrownBy(() -> client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(c.pod()).build()))
+				.as(c.what())
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(ex.getStatus().getDescription()).contains("userns_options").contains(c.mentioned());
+				});
+		}
+	}
+
+	static io.rocketcri.cri.api.IDMapping mapping(int containerId, int hostId, int length) {
+		return io.rocketcri.cri.api.IDMapping.newBuilder().setContainerId(containerId).setHostId(hostId).setLength(length).build();
+	}
+
+	static PodSandboxConfig usernsPod(String name, NamespaceMode mode, io.rocketcri.cri.api.IDMapping... mappings) {
+		return PodSandboxConfig.newBuilder()
+			.setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("newer-cri").setUid(UUID.randomUUID().toString()))
+			.setHostname(name)
+			.setLogDirectory(runtime.root().resolve("logs/" + name).toString())
+			.setLinux(LinuxPodSandboxConfig.newBuilder()
+				.setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+					.setNamespaceOptions(NamespaceOption.newBuilder()
+						.setUsernsOptions(io.rocketcri.cri.api.UserNamespace.newBuilder()
+							.setMode(mode)
+							.addAllUids(List.of(mappings))
+							.addAllGids(List.of(mappings))))))
+			.build();
 	}
 
 	static void run(String... argv) throws Exception {

@@ -69,6 +69,14 @@ class CriRuntimeServiceTest {
 	}
 
 	@Test
+	void statusListsTheDefaultHandlerByTheEmptyNameAndRunc() {
+		StatusResponse status = client.runtime().status(StatusRequest.getDefaultInstance());
+		assertThat(status.getRuntimeHandlersList()).extracting(h -> h.getName()).containsExactly("", "runc");
+		assertThat(status.getRuntimeHandlers(0).getFeatures()).isEqualTo(status.getRuntimeHandlers(1).getFeatures());
+		assertThat(status.getFeatures().getSupplementalGroupsPolicy()).isTrue();
+	}
+
+	@Test
 	void statusSaysWhyTheNetworkIsNotReady() throws Exception {
 		StatusResponse status = client.runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
 		RuntimeCondition network = status.getStatus()

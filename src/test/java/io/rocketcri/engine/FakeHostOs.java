@@ -173,6 +173,12 @@ public final class FakeHostOs implements HostOs {
 	}
 
 	@Override
+	public synchronized void idMappedBind(Path source, Path target, Path userns) throws IOException {
+		record("idmapped-bind", target);
+		this.mounts.put(key(target), new Mount(source.toString(), target, null, MS_BIND, "idmap=" + userns));
+	}
+
+	@Override
 	public synchronized void makeReadOnlyRecursively(Path target) throws IOException {
 		record("mount_setattr", target);
 		Mount m = this.mounts.get(key(target));

@@ -18,6 +18,19 @@ class EventBusTest {
 	private static final Duration WAIT = Duration.ofSeconds(5);
 
 	@Test
+	void keepsTheLastEventsAndHandsThemOutWithAWatcherWithoutGap() throws Exception {
+		EventBus<Integer> bus = new EventBus<>(16, 3);
+		IntStream.rangeClosed(1, 5).forEach(bus::publish);
+		assertThat(bus.recent()).containsExactly(3, 4, 5);
+		EventBus.Replay<Integer> replay = bus.watchWithRecent();
+		bus.publish(6);
+		assertThat(replay.recent()).containsExactly(3, 4, 5);
+		assertThat(replay.watcher().next(WAIT)).contains(6);
+		replay.watcher().close();
+		assertThat(new EventBus<Integer>(4).recent()).as("no history unless asked").isEmpty();
+	}
+
+	@Test
 	void everyWatcherGetsEveryEventInPublishOrder() throws Exception {
 		EventBus<Integer> bus = new EventBus<>(10_000);
 		Watcher<Integer> a = bus.watch();

@@ -37,6 +37,29 @@ class SingleFlightTest {
 		assertThat(flight.run("busybox", () -> 9)).isEqualTo(9);
 	}
 
+	@Test
+	void aCallerThatJoinsIsToldBeforeItWaits() throws Exception {
+		SingleFlight<String, Integer> flight = new SingleFlight<>();
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch joined = new CountDownLatch(1);
+		AtomicInteger ownJoins = new AtomicInteger();
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			Future<Integer> first = pool.submit(() -> flight.run("img", () -> {
+				started.countDown();
+				await(release);
+				return 1;
+			}, ownJoins::incrementAndGet));
+			started.await(5, TimeUnit.SECONDS);
+			Future<Integer> second = pool.submit(() -> flight.run("img", () -> 2, joined::countDown));
+			assertThat(joined.await(5, TimeUnit.SECONDS)).as("the joiner heard it joined while the run went on").isTrue();
+			release.countDown();
+			assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+			assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+		}
+		assertThat(ownJoins.get()).as("the caller that ran it did not join").isZero();
+	}
+
 	private static void await(CountDownLatch latch) {
 		try {
 			latch.await();

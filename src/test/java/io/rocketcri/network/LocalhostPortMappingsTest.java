@@ -63,6 +63,38 @@ class LocalhostPortMappingsTest {
 	}
 
 	@Test
+	void removeSucceedsWhenAnotherProcessDeletedTheChainFirst() throws Exception {
+		this.runner.on("iptables", c -> {
+			if (c.argv().contains("-S")) {
+				return ScriptedCommandRunner.ok("""
+						-N ROCKET-CRI-LOCALHOST
+						-A ROCKET-CRI-LOCALHOST -s 127.0.0.0/8 -d 10.88.0.5/32 -m comment --comment "rocket-cri pod pod1" -j MASQUERADE
+						""");
+			}
+			if (c.argv().contains("-C")) {
+				return ScriptedCommandRunner.exit(1, "", "");
+			}
+			// gone between our listing and our deletion
+			return ScriptedCommandRunner.exit(1, "", "iptables: No chain/target/match by that name.");
+		});
+
+		this.helper.remove("pod1");
+
+		assertThat(commandLines()).contains("iptables -w 5 -t nat -F ROCKET-CRI-LOCALHOST");
+	}
+
+	@Test
+	void removeStillFailsForOtherIptablesErrors() {
+		this.runner.on("iptables", c -> c.argv().contains("-S") ? ScriptedCommandRunner.ok("""
+				-A ROCKET-CRI-LOCALHOST -s 127.0.0.0/8 -d 10.88.0.5/32 -m comment --comment "rocket-cri pod pod1" -j MASQUERADE
+				""") : ScriptedCommandRunner.exit(4, "", "iptables v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied"));
+
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.helper.remove("pod1"))
+			.isInstanceOf(java.io.IOException.class)
+			.hasMessageContaining("Permission denied");
+	}
+
+	@Test
 	void removeOfTheLastPodRemovesTheChains() throws Exception {
 		this.runner.on("iptables", c -> {
 			if (c.argv().contains("-S")) {

@@ -208,6 +208,12 @@ public final class OciSpecGenerator {
 		linux.set("resources", withDevices);
 		linux.put("cgroupsPath", cgroupParent(in.podResources().cgroupParent()) + "/" + in.containerId());
 		linux.set("namespaces", namespaces(sc.getNamespaceOptions(), in.podResources()));
+		if (in.podResources().userns() != null) {
+			// runc wants the mappings even when it joins the pod's user namespace by path
+			var userns = in.pod().getLinux().getSecurityContext().getNamespaceOptions().getUsernsOptions();
+			userns.getUidsList().forEach(m -> idMapping(linux.withArray("uidMappings"), m));
+			userns.getGidsList().forEach(m -> idMapping(linux.withArray("gidMappings"), m));
+		}
 		linux.set("devices", devices.nodes());
 		Optional<ObjectNode> filter = seccomp(sc, privileged, caps);
 		filter.ifPresent((f) -> linux.set("seccomp", f));
@@ -230,6 +236,13 @@ public final class OciSpecGenerator {
 		return this.seccomp.forContainer(deprecated.orElse(null), privileged, caps.bounding(), field);
 	}
 
+	private static void idMapping(ArrayNode array, io.rocketcri.cri.api.IDMapping m) {
+		array.addObject()
+			.put("containerID", Integer.toUnsignedLong(m.getContainerId()))
+			.put("hostID", Integer.toUnsignedLong(m.getHostId()))
+			.put("size", Integer.toUnsignedLong(m.getLength()));
+	}
+
 	private static ArrayNode namespaces(NamespaceOption options, PodResources pod) {
 		ArrayNode out = JSON.arrayNode();
 		switch (options.getPid()) {
@@ -250,10 +263,12 @@ public final class OciSpecGenerator {
 			case UNRECOGNIZED -> throw new InvalidArgument(
 					SC + "namespace_options.pid: unknown namespace mode " + options.getPidValue());
 		}
-		if (options.hasUsernsOptions() && options.getUsernsOptions().getMode() != NamespaceMode.NODE) {
-			throw new InvalidArgument(SC + "namespace_options.userns_options: user namespaces are not supported by this "
-					+ "runtime (only mode NODE)");
+		boolean wantsUserns = options.hasUsernsOptions() && options.getUsernsOptions().getMode() != NamespaceMode.NODE;
+		if (wantsUserns && pod.userns() == null) {
+			throw new InvalidArgument(SC + "namespace_options.userns_options: mode " + options.getUsernsOptions().getMode()
+					+ ", but the pod sandbox has no user namespace of its own");
 		}
+		joined(out, "user", pod.userns());
 		joined(out, "network", pod.netns());
 		joined(out, "ipc", pod.ipcns());
 		joined(out, "uts", pod.utsns());

@@ -19,9 +19,17 @@ import java.nio.file.Path;
  * cgroupfs path such as {@code /kubepods/burstable/pod1234}; null or empty = {@code /rocket-cri}
  * @param hostname the hostname the container sees (spec {@code hostname} when it has its own UTS
  * namespace, and {@code HOSTNAME} in its environment); null = the sandbox config's hostname
+ * @param userns the pod's pinned user namespace; null = the host's ids (the mappings come from
+ * the sandbox config)
  */
 public record PodResources(Path netns, Path ipcns, Path utsns, Integer infraPid, Path hostsFile, Path hostnameFile,
-		Path resolvConf, Path shmPath, String cgroupParent, String hostname) {
+		Path resolvConf, Path shmPath, String cgroupParent, String hostname, Path userns) {
+
+	/** Without a user namespace of its own. */
+	public PodResources(Path netns, Path ipcns, Path utsns, Integer infraPid, Path hostsFile, Path hostnameFile,
+			Path resolvConf, Path shmPath, String cgroupParent, String hostname) {
+		this(netns, ipcns, utsns, infraPid, hostsFile, hostnameFile, resolvConf, shmPath, cgroupParent, hostname, null);
+	}
 
 	/** A pod on the host's namespaces with no files of its own (host network, host IPC, host UTS). */
 	public static PodResources hostNamespaces(String cgroupParent) {

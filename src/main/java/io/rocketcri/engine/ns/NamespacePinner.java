@@ -39,6 +39,14 @@ public interface NamespacePinner {
 	 */
 	PinnedNamespaces pin(String podId, Set<NamespaceType> types, String hostname) throws IOException;
 
+	/**
+	 * Like {@link #pin}, but first creates a user namespace with the given mappings, pinned as
+	 * {@link NamespaceType#USER}, which then owns the other new namespaces.
+	 * @param types the pod's other namespaces (USER is added)
+	 */
+	PinnedNamespaces pinInUserNamespace(String podId, Set<NamespaceType> types, String hostname, IdMapping uids,
+			IdMapping gids) throws IOException;
+
 	/** Unmounts and removes the pins; succeeds when they are already gone. */
 	void unpin(PinnedNamespaces pinned) throws IOException;
 

@@ -16,7 +16,13 @@ public enum NamespaceType {
 	IPC("ipc"),
 
 	/** Host name and NIS domain name. */
-	UTS("uts");
+	UTS("uts"),
+
+	/**
+	 * User and group ids (pods with {@code hostUsers: false}): created first, so the pod's other
+	 * namespaces belong to it and the container's root has capabilities over them, not the host.
+	 */
+	USER("user");
 
 	private final String kernelName;
 

@@ -68,6 +68,9 @@ public final class UnsharePinner implements NamespacePinner {
 	@Override
 	public PinnedNamespaces pin(String podId, Set<NamespaceType> types, String hostname) throws IOException {
 		PodIds.requireSafe(podId);
+		if (types.contains(NamespaceType.USER)) {
+			throw new IllegalArgumentException("a user namespace of pod " + podId + " needs its id mappings: use pinInUserNamespace");
+		}
 		boolean setHostname = types.contains(NamespaceType.UTS) && hostname != null;
 		if (setHostname && !HOSTNAME.matcher(hostname).matches()) {
 			throw new IllegalArgumentException("host name '" + hostname + "' of pod " + podId
@@ -125,6 +128,131 @@ public final class UnsharePinner implements NamespacePinner {
 			}
 			throw new IOException("pinning " + paths.keySet() + " namespaces of pod " + podId + ": " + ex.getMessage(),
 					ex);
+		}
+	}
+
+	/**
+	 * util-linux's own {@code --user=FILE} pin fails (EPERM) and its {@code --map-users} needs
+	 * newuidmap and /etc/subuid; so the helper only unshares and waits, and the runtime (root on
+	 * the host) writes the id maps into {@code /proc/<pid>/} and bind-mounts the helper's
+	 * namespaces onto the pins itself, and lets the helper exit. The host name is set from the
+	 * host with nsenter: the helper's shell lost its capabilities when it was exec'd with an id
+	 * not yet mapped, while host root holds CAP_SYS_ADMIN over every namespace below it.
+	 */
+	@Override
+	public PinnedNamespaces pinInUserNamespace(String podId, Set<NamespaceType> types, String hostname, IdMapping uids,
+			IdMapping gids) throws IOException {
+		PodIds.requireSafe(podId);
+		boolean setHostname = types.contains(NamespaceType.UTS) && hostname != null;
+		if (setHostname && !HOSTNAME.matcher(hostname).matches()) {
+			throw new IllegalArgumentException("host name '" + hostname + "' of pod " + podId
+					+ " is not a valid host name (letters, digits, '-' and '.', at most 64 characters)");
+		}
+		Set<NamespaceType> all = EnumSet.copyOf(types.isEmpty() ? EnumSet.of(NamespaceType.USER) : types);
+		all.add(NamespaceType.USER);
+		Path dir = root();
+		MountTable mounts = MountTable.current();
+		Map<NamespaceType, Path> paths = new EnumMap<>(NamespaceType.class);
+		for (NamespaceType type : all) {
+			Path file = dir.resolve(type.kernelName()).resolve(podId);
+			if (mounts.isMountPoint(file)) {
+				throw new FileAlreadyExistsException(file.toString(), null,
+						"the " + type + " namespace of pod " + podId + " is already pinned");
+			}
+			paths.put(type, file);
+		}
+		Map<NamespaceType, Path> created = new EnumMap<>(NamespaceType.class);
+		Process helper = null;
+		try {
+			for (Map.Entry<NamespaceType, Path> pin : paths.entrySet()) {
+				Files.deleteIfExists(pin.getValue());
+				Files.createFile(pin.getValue());
+				created.put(pin.getKey(), pin.getValue());
+			}
+			List<String> argv = new ArrayList<>(List.of("unshare", "--user"));
+			for (NamespaceType type : all) {
+				if (type != NamespaceType.USER) {
+					argv.add("--" + type.kernelName());
+				}
+			}
+			argv.addAll(List.of("--", "sh", "-c", "echo ready; read go"));
+			helper = new ProcessBuilder(argv).redirectErrorStream(true).start();
+			java.io.BufferedReader out = new java.io.BufferedReader(
+					new java.io.InputStreamReader(helper.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+			String first = readLine(out);
+			if (!"ready".equals(first)) {
+				throw new IOException("unshare --user did not start: " + first);
+			}
+			long pid = helper.pid();
+			Files.writeString(Path.of("/proc", Long.toString(pid), "uid_map"), uids.mapLine());
+			Files.writeString(Path.of("/proc", Long.toString(pid), "gid_map"), gids.mapLine());
+			for (Map.Entry<NamespaceType, Path> pin : paths.entrySet()) {
+				this.host.mount("/proc/" + pid + "/ns/" + pin.getKey().kernelName(), pin.getValue(), null, HostOs.MS_BIND,
+						null);
+			}
+			helper.getOutputStream().write("go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			helper.getOutputStream().close();
+			if (!helper.waitFor(HELPER_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+				throw new IOException("unshare --user helper did not finish within " + HELPER_TIMEOUT.toSeconds() + "s");
+			}
+			if (helper.exitValue() != 0) {
+				throw new IOException("unshare --user helper failed (exit " + helper.exitValue() + "): "
+						+ new String(helper.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
+			}
+			if (setHostname) {
+				this.runner.check(new Command(List.of("nsenter", NamespaceType.UTS.option(paths.get(NamespaceType.UTS)),
+						"hostname", hostname), Map.of(), null, null, HELPER_TIMEOUT));
+			}
+			MountTable after = MountTable.current();
+			for (Path file : paths.values()) {
+				if (!after.isNamespaceFile(file)) {
+					throw new IOException(file + " is not a namespace mount after pinning");
+				}
+			}
+			return new PinnedNamespaces(podId, paths);
+		}
+		catch (IOException | RuntimeException | InterruptedException ex) {
+			if (helper != null) {
+				helper.destroyForcibly();
+			}
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			IOException failure = new IOException(
+					"pinning " + paths.keySet() + " namespaces of pod " + podId + ": " + ex.getMessage(), ex);
+			try {
+				unpin(new PinnedNamespaces(podId, created));
+			}
+			catch (IOException | RuntimeException undo) {
+				failure.addSuppressed(undo);
+			}
+			throw failure;
+		}
+	}
+
+	/** A line of the helper's output, or an exception when it says nothing for the helper timeout. */
+	private static String readLine(java.io.BufferedReader out) throws IOException {
+		var line = new java.util.concurrent.CompletableFuture<String>();
+		Thread.ofVirtual().start(() -> {
+			try {
+				line.complete(out.readLine());
+			}
+			catch (IOException ex) {
+				line.completeExceptionally(ex);
+			}
+		});
+		try {
+			return line.get(HELPER_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IOException(ex.getCause());
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			throw new IOException("unshare --user helper said nothing within " + HELPER_TIMEOUT.toSeconds() + "s");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("interrupted waiting for the unshare --user helper", ex);
 		}
 	}
 

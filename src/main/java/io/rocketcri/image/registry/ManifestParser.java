@@ -14,7 +14,7 @@ import java.util.Map;
  * Dispatches on the document's {@code mediaType} (what the digest covers), falling back to the
  * response's Content-Type for documents that omit it, as older OCI manifests may.
  */
-final class ManifestParser {
+public final class ManifestParser {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +28,7 @@ final class ManifestParser {
 	 * @throws IllegalArgumentException saying why the document cannot be used (schema1, not
 	 * JSON, missing or malformed descriptors)
 	 */
-	static Manifest parse(byte[] raw, String contentType, String digest) {
+	public static Manifest parse(byte[] raw, String contentType, String digest) {
 		JsonNode root;
 		try {
 			root = JSON.readTree(raw);

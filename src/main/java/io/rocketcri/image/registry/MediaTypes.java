@@ -54,17 +54,17 @@ public final class MediaTypes {
 
 	/** An OCI index or a Docker manifest list. */
 	public static boolean isIndex(String mediaType) {
-		return INDEXES.contains(mediaType);
+		return mediaType != null && INDEXES.contains(mediaType);
 	}
 
 	/** An OCI image manifest or a Docker schema2 manifest. */
 	public static boolean isImageManifest(String mediaType) {
-		return IMAGE_MANIFESTS.contains(mediaType);
+		return mediaType != null && IMAGE_MANIFESTS.contains(mediaType);
 	}
 
 	/** Docker schema1, signed or not. */
 	public static boolean isSchema1(String mediaType) {
-		return SCHEMA1.contains(mediaType);
+		return mediaType != null && SCHEMA1.contains(mediaType);
 	}
 
 }

@@ -11,14 +11,14 @@ import com.github.luben.zstd.ZstdInputStream;
  * How a layer blob is compressed, told by its first bytes rather than by the media type: registries
  * and old Docker versions are known to label gzip layers as plain tar and the other way round.
  */
-enum LayerCompression {
+public enum LayerCompression {
 
 	NONE, GZIP, ZSTD;
 
 	private static final int MAGIC_LENGTH = 6;
 
 	/** Peeks at the first bytes of {@code in} (which supports mark/reset) without consuming them. */
-	static LayerCompression detect(BufferedInputStream in) throws IOException {
+	public static LayerCompression detect(BufferedInputStream in) throws IOException {
 		in.mark(MAGIC_LENGTH);
 		byte[] magic = in.readNBytes(MAGIC_LENGTH);
 		in.reset();
@@ -40,7 +40,7 @@ enum LayerCompression {
 	}
 
 	/** The decompressed view of {@code in}; closing it closes {@code in}. */
-	InputStream open(InputStream in) throws IOException {
+	public InputStream open(InputStream in) throws IOException {
 		return switch (this) {
 			case NONE -> in;
 			// GZIPInputStream reads concatenated members, as gzip(1) and Go's gzip reader do.

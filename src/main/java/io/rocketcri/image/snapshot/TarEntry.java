@@ -17,21 +17,21 @@ import java.util.Map;
  * @param xattrs extended attributes from {@code SCHILY.xattr.*} (or {@code LIBARCHIVE.xattr.*})
  * PAX records, values as the raw bytes of the archive
  */
-record TarEntry(String name, char type, int mode, int uid, int gid, long size, long mtimeEpochNanos,
+public record TarEntry(String name, char type, int mode, int uid, int gid, long size, long mtimeEpochNanos,
 		String linkName, long devMajor, long devMinor, Map<String, byte[]> xattrs) {
 
-	static final char TYPE_REGULAR = '0';
+	public static final char TYPE_REGULAR = '0';
 
-	static final char TYPE_HARDLINK = '1';
+	public static final char TYPE_HARDLINK = '1';
 
-	static final char TYPE_SYMLINK = '2';
+	public static final char TYPE_SYMLINK = '2';
 
-	static final char TYPE_CHAR_DEVICE = '3';
+	public static final char TYPE_CHAR_DEVICE = '3';
 
-	static final char TYPE_BLOCK_DEVICE = '4';
+	public static final char TYPE_BLOCK_DEVICE = '4';
 
-	static final char TYPE_DIRECTORY = '5';
+	public static final char TYPE_DIRECTORY = '5';
 
-	static final char TYPE_FIFO = '6';
+	public static final char TYPE_FIFO = '6';
 
 }

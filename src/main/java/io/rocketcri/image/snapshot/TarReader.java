@@ -28,9 +28,12 @@ import java.util.Map;
  * <p>Sparse files (GNU {@code S} members, {@code GNU.sparse.*} PAX records) are refused: image
  * builders do not write them.
  *
+ * <p>Public for image archives (io.rocketcri.image.archive), which read ACI, OCI layout and docker
+ * save tars with the same bounds instead of a second tar parser.
+ *
  * <p>Not thread-safe: one reader belongs to one unpacking thread.
  */
-final class TarReader {
+public final class TarReader {
 
 	static final int BLOCK = 512;
 
@@ -58,7 +61,7 @@ final class TarReader {
 
 	private boolean finished;
 
-	TarReader(InputStream in) {
+	public TarReader(InputStream in) {
 		this.in = in;
 	}
 
@@ -66,7 +69,7 @@ final class TarReader {
 	 * Advances to the next member, skipping whatever the caller left of the previous one.
 	 * @return the next member, or null at the end-of-archive marker (or a clean end of stream)
 	 */
-	TarEntry next() throws IOException {
+	public TarEntry next() throws IOException {
 		skip(this.remaining + this.padding);
 		this.remaining = 0;
 		this.padding = 0;
@@ -108,7 +111,7 @@ final class TarReader {
 	 * The content of the member {@link #next()} returned last. Reading it is optional; it ends
 	 * at the member's size and must not be used after the following {@code next()}.
 	 */
-	InputStream content() {
+	public InputStream content() {
 		return new InputStream() {
 
 			@Override

@@ -27,6 +27,15 @@ public final class FakeNamespacePinner implements NamespacePinner {
 	}
 
 	@Override
+	public synchronized PinnedNamespaces pinInUserNamespace(String podId, Set<NamespaceType> types, String hostname,
+			IdMapping uids, IdMapping gids) throws IOException {
+		Set<NamespaceType> all = java.util.EnumSet.noneOf(NamespaceType.class);
+		all.addAll(types);
+		all.add(NamespaceType.USER);
+		return pin(podId, all, hostname);
+	}
+
+	@Override
 	public synchronized PinnedNamespaces pin(String podId, Set<NamespaceType> types, String hostname)
 			throws IOException {
 		PodIds.requireSafe(podId);

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What every {@link NamespacePinner} does, the real one and the fake alike. */
 abstract class NamespacePinnerContractTest {
 
-	static final Set<NamespaceType> ALL = EnumSet.allOf(NamespaceType.class);
+	/** What {@link NamespacePinner#pin} takes; USER comes only through pinInUserNamespace. */
+	static final Set<NamespaceType> ALL = EnumSet.of(NamespaceType.NET, NamespaceType.IPC, NamespaceType.UTS);
 
 	abstract NamespacePinner pinner();
 
@@ -44,6 +45,19 @@ abstract class NamespacePinnerContractTest {
 		assertThat(pinned.path(NamespaceType.IPC)).isEmpty();
 		assertThat(pinned.paths().values()).allSatisfy(p -> assertThat(p).exists());
 		assertThat(pinned.paths().values()).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void aUserNamespacePinComesWithTheOthersAndGoesWithThem() throws IOException {
+		IdMapping ids = new IdMapping(0, 300000, 65536);
+		PinnedNamespaces pinned = pinner().pinInUserNamespace(podId("u"), ALL, "pod-u", ids, ids);
+
+		assertThat(pinned.paths()).containsOnlyKeys(NamespaceType.NET, NamespaceType.IPC, NamespaceType.UTS,
+				NamespaceType.USER);
+		assertThat(pinner().find(podId("u"))).hasValue(pinned);
+		pinner().unpin(pinned);
+		assertThat(pinner().find(podId("u"))).isEmpty();
+		assertThat(pinned.paths().values()).allSatisfy(p -> assertThat(p).doesNotExist());
 	}
 
 	@Test

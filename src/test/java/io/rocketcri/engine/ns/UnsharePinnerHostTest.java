@@ -92,6 +92,23 @@ class UnsharePinnerHostTest extends NamespacePinnerContractTest {
 	}
 
 	@Test
+	void aUserNamespaceMapsRootToTheGivenRangeAndOwnsThePodsOtherNamespaces() throws IOException {
+		IdMapping ids = new IdMapping(0, 310000, 65536);
+		PinnedNamespaces pinned = pinner.pinInUserNamespace(podId("userns"), ALL, "userns-pod", ids, ids);
+		String user = "--user=" + pinned.path(NamespaceType.USER).orElseThrow();
+
+		assertThat(run("nsenter", user, "cat", "/proc/self/uid_map").trim().split("\\s+")).containsExactly("0", "310000",
+				"65536");
+		assertThat(run("nsenter", user, "cat", "/proc/self/gid_map").trim().split("\\s+")).containsExactly("0", "310000",
+				"65536");
+		assertThat(run("nsenter", "--uts=" + pinned.path(NamespaceType.UTS).orElseThrow(), "hostname")).isEqualTo("userns-pod");
+		// the network namespace belongs to the new user namespace: its root may configure it
+		assertThat(run("nsenter", user, "--net=" + pinned.path(NamespaceType.NET).orElseThrow(), "--setuid=0", "--setgid=0",
+				"ip", "link", "set", "lo", "up")).isEmpty();
+		pinner.unpin(pinned);
+	}
+
+	@Test
 	void pinsAreNsfsMountsUnderAPrivateMountAndUnpinRemovesThem() throws IOException {
 		PinnedNamespaces pinned = pinner.pin(podId("mnt"), ALL, "pod-mnt");
 		Path root = stateRoot.resolve("ns").toRealPath();
