@@ -60,7 +60,8 @@ class ContainerLogsController {
 			@RequestParam(defaultValue = "false") boolean timestamps, @RequestParam(required = false) Long limitBytes,
 			@RequestParam(required = false) String stream, @RequestParam(defaultValue = "false") boolean download,
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
-			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+			jakarta.servlet.http.HttpServletResponse servletResponse) {
 		LogFormat format = LogFormat.negotiate(accept);
 		LogOptions options = new LogOptions(follow, previous, tailLines, sinceSeconds, parseTime("sinceTime", sinceTime),
 				timestamps, limitBytes, LogStream.parse("stream", stream),
@@ -79,13 +80,13 @@ class ContainerLogsController {
 				.build()
 				.toString());
 		}
-		return response.body(out -> {
+		return response.body(FlushingBody.of(servletResponse, out -> {
 			session.stream(new HttpLogSink(out, format, json, options));
 			if (format == LogFormat.EVENT_STREAM) {
 				// without it a browser's EventSource reconnects forever to a log that has ended
 				out.write("event: end\ndata: {}\n\n".getBytes(StandardCharsets.US_ASCII));
 			}
-		});
+		}));
 	}
 
 	private static Instant parseTime(String parameter, String text) {

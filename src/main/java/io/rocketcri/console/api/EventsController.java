@@ -69,7 +69,8 @@ class EventsController {
 	@GetMapping(path = "/api/v1/events", params = "watch=true")
 	ResponseEntity<StreamingResponseBody> watch(@RequestParam(defaultValue = "false") boolean sendInitialEvents,
 			@RequestParam(required = false) Long timeoutSeconds,
-			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletRequest request) {
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletRequest request,
+			jakarta.servlet.http.HttpServletResponse response) {
 		if (timeoutSeconds != null && timeoutSeconds < 1) {
 			throw new InvalidArgument("timeoutSeconds: must be at least 1, got " + timeoutSeconds);
 		}
@@ -92,7 +93,7 @@ class EventsController {
 			.contentType(lines.mediaType)
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
 			.header("X-Accel-Buffering", "no")
-			.body(body);
+			.body(FlushingBody.of(response, body));
 	}
 
 	private void pump(OutputStream out, LogFormat lines, Watcher<ContainerEvent> watcher, Long deadline, String instance)

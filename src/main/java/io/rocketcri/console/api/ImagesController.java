@@ -100,14 +100,15 @@ class ImagesController {
 	 * Podman.
 	 */
 	@PostMapping(path = "/pull", consumes = "application/json", produces = { "application/x-ndjson", "application/json" })
-	ResponseEntity<StreamingResponseBody> pull(@RequestBody PullRequest request, HttpServletRequest http) {
+	ResponseEntity<StreamingResponseBody> pull(@RequestBody PullRequest request, HttpServletRequest http,
+			jakarta.servlet.http.HttpServletResponse response) {
 		ImageService.PendingPull pull = images.prepare(request.image(), "image", credentials(request.auth()));
 		String instance = http.getRequestURI();
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_NDJSON)
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
 			.header("X-Accel-Buffering", "no")
-			.body(out -> {
+			.body(FlushingBody.of(response, out -> {
 				ProgressLines lines = new ProgressLines(out, json);
 				try {
 					ImageRecord image = pull.run(event -> lines.progress(event));
@@ -123,7 +124,7 @@ class ImagesController {
 					var problem = Problems.of(ProblemCode.of(failure), failure.getMessage(), instance);
 					lines.write(ordered("status", "error", "error", Problems.fields(problem)));
 				}
-			});
+			}));
 	}
 
 	@DeleteMapping("/{id}")
