@@ -128,7 +128,7 @@ final class ImagePuller {
 				return tag(present.get(), ref);
 			}
 		}
-		return pullFrom(ref, registry.open(ref, credentials), what);
+		return pullFrom(ref, registry.open(ref, credentials), what, listener);
 	}
 
 	/**
@@ -136,7 +136,7 @@ final class ImagePuller {
 	 * already verified, staged blobs (io.rocketcri.image.archive), so that an imported image is
 	 * stored exactly like a pulled one (blobs, layer snapshots, record) by this one code path.
 	 */
-	ImageRecord pullFrom(ImageReference ref, PullSession session, String what) {
+	ImageRecord pullFrom(ImageReference ref, PullSession session, String what, PullListener listener) {
 		try {
 			Manifest top = session.manifest(ref.tagOrDigest());
 			String repoDigest = ref.repository() + "@" + top.digest();

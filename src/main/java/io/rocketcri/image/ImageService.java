@@ -119,7 +119,7 @@ public class ImageService {
 	 * @param what the action for error messages, e.g. "importing image archive app.aci"
 	 */
 	public ImageRecord commit(String what, ImageReference ref, PullSession source) {
-		return puller.pullFrom(ref, source, what);
+		return puller.pullFrom(ref, source, what, PullListener.NONE);
 	}
 
 	public List<ImageRecord> list(String filter) {
