@@ -25,7 +25,10 @@
       width: width,
       height: 200,
       series: [{}, { label: label, stroke: '#1095c1', width: 2, value: values }],
-      axes: [{}, { size: 80, values: function (u, ticks) { return ticks.map(function (t) { return values(u, t); }); } }]
+      // a grey that reads on both themes (the canvas does not follow CSS colours)
+      axes: [{ stroke: '#8a94a6', grid: { stroke: 'rgba(138,148,166,0.2)' } },
+        { stroke: '#8a94a6', grid: { stroke: 'rgba(138,148,166,0.2)' }, size: 80,
+          values: function (u, ticks) { return ticks.map(function (t) { return values(u, t); }); } }]
     }, [[], []], el);
   }
 
