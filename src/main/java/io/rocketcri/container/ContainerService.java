@@ -377,18 +377,60 @@ public class ContainerService implements PodContainers, LayerUsers {
 		return used;
 	}
 
-	/** At boot: load, mark containers a crash caught mid-create, and clear what nobody knows. */
+	/**
+	 * At boot: load; clean up containers a crash caught in CreateContainer (as the call's rollback
+	 * would have: kubelet's retry makes a new one) and finish StartContainer calls it caught (runc
+	 * knows whether the process started); then clear what nobody knows.
+	 */
 	void load() {
 		store.load();
 		for (Container c : List.copyOf(store.all())) {
 			if (c.state() == ContainerState.CREATING) {
-				store.update(c.transition(ContainerState.UNKNOWN));
+				cleanUpHalfMade(c);
+			}
+			else if (c.state() == ContainerState.CREATED) {
+				reconcileCreated(c);
 			}
 		}
 		Set<String> containerIds = new HashSet<>();
 		store.all().forEach(c -> containerIds.add(c.id()));
 		for (PodEngine engine : pods.engines()) {
 			engine.removeLeftovers(pods.ids(), containerIds);
+		}
+	}
+
+	private void cleanUpHalfMade(Container c) {
+		String what = "cleaning up container %s (%s) in pod sandbox %s, whose CreateContainer an earlier run did not finish"
+			.formatted(c.id(), c.name(), c.podId());
+		Rollback rollback = new Rollback(what);
+		rollback.add("container process, root file system and bundle", () -> engineOf(c).removeContainer(c.id()));
+		List<String> leftovers = rollback.undoAndSettle(() -> store.delete(c.id()),
+				() -> store.update(c.transition(ContainerState.UNKNOWN)));
+		if (leftovers.isEmpty()) {
+			log.info("{}: done", what);
+		}
+		else {
+			log.warn("{}: kept as unknown, could not undo: {}", what, String.join("; ", leftovers));
+		}
+	}
+
+	/**
+	 * A CREATED container whose StartContainer a crash cut off after runc start: its process ran
+	 * (exit file) or runs (runc state). The start time is not recorded anywhere; the exit time or
+	 * now is the closest we know.
+	 */
+	private void reconcileCreated(Container c) {
+		PodEngine engine = engineOf(c);
+		Optional<PodEngine.ExitInfo> exit = engine.exitInfo(c.id());
+		if (exit.isPresent()) {
+			store.update(c.started(exit.get().finishedAt())
+				.exited(exit.get().exitCode(), exit.get().finishedAt(), exit.get().oomKilled(), ""));
+			log.info("container {} ({}) was started and exited while rocket-cri was down: exit {}", c.id(), c.name(),
+					exit.get().exitCode());
+		}
+		else if (engine.isRunning(c.id())) {
+			store.update(c.started(nowNanos()));
+			log.info("container {} ({}) was started by a StartContainer an earlier run did not finish", c.id(), c.name());
 		}
 	}
 
