@@ -455,6 +455,16 @@ public final class RuncPodEngine implements PodEngine {
 				leftover("writable layer of unknown container " + id, () -> removeContainer(id));
 			}
 		}
+		// conmon's persist directories and exit files (StateLayout) of ids nobody knows: what a
+		// removal cut off after the bundle went
+		Set<String> ociLeftovers = new java.util.TreeSet<>();
+		ociLeftovers.addAll(listQuietly(() -> children(stateRoot.resolve("containers")), "conmon persist directories"));
+		ociLeftovers.addAll(listQuietly(() -> children(stateRoot.resolve("exits")), "exit files"));
+		for (String id : ociLeftovers) {
+			if (!known.contains(id)) {
+				leftover("runtime state of unknown container " + id, () -> stopAndDelete(id));
+			}
+		}
 		for (String podId : listQuietly(() -> children(stateRoot.resolve("pods")), "pod directories")) {
 			if (!knownPodIds.contains(podId)) {
 				leftover("files of unknown pod " + podId,

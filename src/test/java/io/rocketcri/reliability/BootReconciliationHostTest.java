@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
 
 import io.rocketcri.RocketCriApplication;
 import io.rocketcri.cri.api.ContainerState;
@@ -15,8 +16,10 @@ import io.rocketcri.cri.api.ListContainersRequest;
 import io.rocketcri.cri.api.ListPodSandboxRequest;
 import io.rocketcri.cri.api.PodSandboxConfig;
 import io.rocketcri.cri.api.PullImageRequest;
+import io.rocketcri.cri.api.RemoveImageRequest;
 import io.rocketcri.cri.api.StartContainerRequest;
 import io.rocketcri.testsupport.CriSocketClient;
+import io.rocketcri.testsupport.LayerBuilder;
 import io.rocketcri.testsupport.OciImageBuilder;
 import io.rocketcri.testsupport.RuntimeUnderTest;
 import io.rocketcri.testsupport.TestRegistry;
@@ -170,6 +173,58 @@ class BootReconciliationHostTest {
 		try (Running r = start()) {
 			HostInventory host = KillNineChurnHostTest.awaitSettled(runtime, CGROUP_PARENT, inv -> inv.leftovers().isEmpty());
 			assertThat(host.leftovers()).as("leftovers of the unknown pod").isEmpty();
+		}
+	}
+
+	@Test
+	void garbageOfCutOffPullsGoesAtBootAndLayersInUseStay() throws Exception {
+		TestRegistry registry = TestRegistry.shared();
+		String removedButInUse = registry.pusher()
+			.push(OciImageBuilder.busybox().layer(LayerBuilder.create().file("/marker", "in use")).build(),
+					TestRegistry.uniqueRepository("boot-gc"), "v1")
+			.reference();
+		PodSandboxConfig config = fixtures.pod("gc", true, false);
+		String containerId;
+		try (Running r = start()) {
+			pull(r);
+			r.client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(removedButInUse)).build());
+			String podId = PodFixtures.run(r.client, config);
+			containerId = PodFixtures.rpc(r.client)
+				.createContainer(PodFixtures.container(podId, config, "c", removedButInUse, "cat", "/marker")).getContainerId();
+			// the image goes, the container stays: its layers must stay too
+			r.client.images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(removedButInUse)).build());
+		}
+		Set<String> snapshotsBefore = names(runtime.root().resolve("snapshots"));
+		Set<String> blobsBefore = names(runtime.root().resolve("content/blobs/sha256"));
+		// what a pull cut off by a crash leaves: a snapshot without a layer record, a layer record
+		// without an image, a blob nothing references
+		String orphanSnapshot = "a".repeat(64);
+		String orphanLayer = "b".repeat(64);
+		String orphanBlob = "c".repeat(64);
+		Files.createDirectories(runtime.root().resolve("snapshots").resolve(orphanSnapshot).resolve("fs/etc"));
+		Files.createDirectories(runtime.root().resolve("snapshots").resolve(orphanLayer).resolve("fs"));
+		Files.writeString(runtime.root().resolve("content/blobs/sha256").resolve(orphanBlob), "dangling");
+		sql("INSERT INTO layer (chain_id, diff_id, blob_digest, blob_size, disk_bytes, disk_inodes) VALUES ('sha256:"
+				+ orphanLayer + "', 'sha256:" + orphanLayer + "', 'sha256:" + orphanBlob + "', 8, 0, 1)");
+		try (Running r = start()) {
+			assertThat(names(runtime.root().resolve("snapshots"))).as("snapshots after the boot's collection")
+				.isEqualTo(snapshotsBefore);
+			assertThat(names(runtime.root().resolve("content/blobs/sha256"))).as("blobs after the boot's collection")
+				.isSubsetOf(blobsBefore)
+				.doesNotContain(orphanBlob);
+			// the container of the removed image still runs from its layers
+			PodFixtures.rpc(r.client).startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+			awaitFile(runtime.state().resolve("exits").resolve(containerId));
+			var status = PodFixtures.rpc(r.client)
+				.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build()).getStatus();
+			assertThat(status.getExitCode()).as("cat /marker from the removed image's layer").isZero();
+			PodFixtures.removeAll(r.client);
+		}
+	}
+
+	private static Set<String> names(Path dir) throws java.io.IOException {
+		try (var list = Files.list(dir)) {
+			return list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
 		}
 	}
 
