@@ -166,7 +166,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 		if (found.isEmpty()) {
 			return;
 		}
-		withLock(found.get().id(), () -> stopLocked(found.get().id(), timeout));
+		withLock(found.get().id(), () -> stopLocked(found.get().id(), Timeouts.bounded(timeout)));
 	}
 
 	private void stopLocked(String id, Duration timeout) {
@@ -239,7 +239,7 @@ public class ContainerService implements PodContainers, LayerUsers {
 					c.state().name().toLowerCase()));
 		}
 		try {
-			return engineOf(c).execSync(c.id(), command, timeout);
+			return engineOf(c).execSync(c.id(), command, timeout == null ? null : Timeouts.bounded(timeout));
 		}
 		catch (IOException ex) {
 			throw failure("exec in container " + c.id(), ex, List.of());
@@ -458,8 +458,16 @@ public class ContainerService implements PodContainers, LayerUsers {
 		if (config.getLogPath().startsWith("/")) {
 			throw new InvalidArgument("config.log_path: must be relative to the pod's log_directory: " + config.getLogPath());
 		}
-		Path directory = Path.of(pod.getLogDirectory()).normalize();
-		Path path = directory.resolve(config.getLogPath()).normalize();
+		Path directory;
+		Path path;
+		try {
+			directory = Path.of(pod.getLogDirectory()).normalize();
+			path = directory.resolve(config.getLogPath()).normalize();
+		}
+		catch (java.nio.file.InvalidPathException ex) {
+			throw new InvalidArgument("config.log_path: " + config.getLogPath() + " in log directory "
+					+ pod.getLogDirectory() + " is not a valid path: " + ex.getReason());
+		}
 		if (!path.startsWith(directory) || path.equals(directory)) {
 			// conmon would write wherever this points, as root
 			throw new InvalidArgument("config.log_path: " + config.getLogPath() + " leaves the pod's log directory "
