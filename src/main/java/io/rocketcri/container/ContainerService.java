@@ -81,6 +81,12 @@ public class ContainerService implements PodContainers, LayerUsers {
 		this.specs = specs;
 	}
 
+	/** Longest container name accepted (Kubernetes allows 63). */
+	static final int MAX_NAME = 253;
+
+	/** PATH_MAX, and the log_path column's width. */
+	static final int MAX_LOG_PATH = 4096;
+
 	public String create(String podId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
 		PodSandbox pod = pods.get(podId);
 		if (pod.state() != PodSandboxState.READY) {
@@ -89,6 +95,11 @@ public class ContainerService implements PodContainers, LayerUsers {
 		}
 		if (config.getMetadata().getName().isBlank()) {
 			throw new InvalidArgument("config.metadata.name: empty");
+		}
+		if (config.getMetadata().getName().length() > MAX_NAME) {
+			// a DNS label in Kubernetes (63); the reserved name built from it must fit its column
+			throw new InvalidArgument("config.metadata.name: %d characters, at most %d allowed"
+				.formatted(config.getMetadata().getName().length(), MAX_NAME));
 		}
 		String imageName = config.getImage().getImage();
 		if (imageName.isBlank()) {
@@ -467,6 +478,10 @@ public class ContainerService implements PodContainers, LayerUsers {
 		catch (java.nio.file.InvalidPathException ex) {
 			throw new InvalidArgument("config.log_path: " + config.getLogPath() + " in log directory "
 					+ pod.getLogDirectory() + " is not a valid path: " + ex.getReason());
+		}
+		if (path.toString().length() > MAX_LOG_PATH) {
+			throw new InvalidArgument("config.log_path: %d characters with the log directory, at most %d allowed"
+				.formatted(path.toString().length(), MAX_LOG_PATH));
 		}
 		if (!path.startsWith(directory) || path.equals(directory)) {
 			// conmon would write wherever this points, as root

@@ -309,6 +309,10 @@ public class PodSandboxService {
 		if (m.getUid().isBlank()) {
 			throw new InvalidArgument("config.metadata.uid: empty");
 		}
+		requireAtMost("config.metadata.name", m.getName(), MAX_NAME);
+		requireAtMost("config.metadata.namespace", m.getNamespace(), MAX_NAME);
+		requireAtMost("config.metadata.uid", m.getUid(), MAX_NAME);
+		requireAtMost("config.linux.cgroup_parent", config.getLinux().getCgroupParent(), MAX_PATH_IN_ROW);
 		for (PortMapping p : config.getPortMappingsList()) {
 			if (p.getContainerPort() <= 0 || p.getContainerPort() > 65535) {
 				throw new InvalidArgument("config.port_mappings.container_port: " + p.getContainerPort() + " out of range");
@@ -328,6 +332,21 @@ public class PodSandboxService {
 		String log = config.getLogDirectory();
 		if (!log.isEmpty() && !log.startsWith("/")) {
 			throw new InvalidArgument("config.log_directory: not an absolute path: " + log);
+		}
+	}
+
+	/**
+	 * Kubernetes names, namespaces and uids are DNS subdomains at most (253 characters); the
+	 * reserved name built from them must fit its column (1024).
+	 */
+	static final int MAX_NAME = 253;
+
+	/** What the pod row keeps of paths (VARCHAR(1024)). */
+	static final int MAX_PATH_IN_ROW = 1024;
+
+	private static void requireAtMost(String field, String value, int max) {
+		if (value.length() > max) {
+			throw new InvalidArgument("%s: %d characters, at most %d allowed".formatted(field, value.length(), max));
 		}
 	}
 

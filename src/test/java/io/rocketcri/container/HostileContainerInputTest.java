@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TimeoutsTest {
+class HostileContainerInputTest {
 
 	@ParameterizedTest
 	@CsvSource({ "-1, 0", "0, 0", "30, 30", "86400, 86400", "86401, 86400", "9223372036854775807, 86400",
@@ -27,6 +27,16 @@ class TimeoutsTest {
 				io.rocketcri.cri.api.ContainerConfig.newBuilder().setLogPath(logPath).build()))
 			.isInstanceOf(io.rocketcri.failure.InvalidArgument.class)
 			.hasMessageContaining("config.log_path");
+	}
+
+
+	@org.junit.jupiter.api.Test
+	void aLogPathLongerThanPathMaxIsAnInvalidArgument() {
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerService.logPath(
+				io.rocketcri.cri.api.PodSandboxConfig.newBuilder().setLogDirectory("/var/log/pods/x").build(),
+				io.rocketcri.cri.api.ContainerConfig.newBuilder().setLogPath("x".repeat(5000)).build()))
+			.isInstanceOf(io.rocketcri.failure.InvalidArgument.class)
+			.hasMessageContaining("at most 4096");
 	}
 
 }
