@@ -177,7 +177,7 @@ class CriFuzzTest {
 	@Test
 	void generatedRequestsForEveryRpcGetCleanAnswersAndWriteNothingOutside() throws Exception {
 		long seed = Long.getLong("fuzz.seed", System.nanoTime());
-		int calls = Integer.getInteger("fuzz.calls", 3000);
+		int calls = Integer.getInteger("fuzz.calls", 2000);
 		System.out.println("[fuzz] seed " + seed + " (-Dfuzz.seed=" + seed + " repeats this run), " + calls + " calls");
 		Random random = new Random(seed);
 		Map<String, Set<String>> before = watched();

@@ -83,6 +83,9 @@ class KillNineChurnHostTest {
 
 	static final String ABSENT = "ABSENT";
 
+	/** Kill and restart this many times, churning anew each time ({@code -Dchurn.rounds=}). */
+	static final int ROUNDS = Integer.getInteger("churn.rounds", 2);
+
 	/** The 30 pods' containers: what each is meant to do. */
 	enum Kind {
 		/** sleeps: still running after the restart */
@@ -144,94 +147,103 @@ class KillNineChurnHostTest {
 			List<Stable> stable = startStablePods(client, fixtures, busybox);
 			awaitExitedBefore(client, stable);
 
-			// the churn, and the kill in the middle of it
-			ExecutorService pool = Executors.newFixedThreadPool(CHURN_THREADS + 1);
-			List<Future<?>> workers = new ArrayList<>();
-			for (int t = 0; t < CHURN_THREADS; t++) {
-				long threadSeed = seed + t;
-				int thread = t;
-				workers.add(pool.submit(() -> churn(client, fixtures, busybox, thread, new Random(threadSeed))));
-			}
-			workers.add(pool.submit(() -> pulls(client, bigImages)));
-			long churnStart = System.nanoTime();
-			Thread.sleep(3000 + random.nextInt(2000));
-			// wait (a little) for a RunPodSandbox and a pull to be under way together
-			long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while ((runsInFlight.get() == 0 || pullsInFlight.get() == 0) && System.nanoTime() < waitUntil) {
-				Thread.onSpinWait();
-			}
-			int runs = runsInFlight.get();
-			int pulls = pullsInFlight.get();
-			Thread.sleep(random.nextInt(150));
-			Instant killedAt = Instant.now();
-			killed.set(true);
-			rocket.kill9();
-			HostInventory atKill = HostInventory.read(runtime, CGROUP_PARENT);
-			System.out.printf("[churn] kill -9 after %d ms of churn, with %d RunPodSandbox and %d PullImage in flight; "
-					+ "host then: %d conmon, %d rootfs mounts, %d pinned netns, %d IPs, %d cgroups, %d ingest files%n",
-					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - churnStart), runs, pulls, atKill.conmons().size(),
-					atKill.rootfsMounts().size(), atKill.netnsPins().size(), atKill.ipAllocations().size(),
-					atKill.cgroups().size(), atKill.ingest().size());
-			pool.shutdown();
-			assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).as("churn threads end after the kill").isTrue();
-			for (Future<?> worker : workers) {
-				worker.get();
-			}
-			System.out.printf("[churn] objects the test was told about at kill time: %d pods, %d containers%n",
-					expectedPods.size(), expectedContainers.size());
-
-			// while it is down, some containers exit: their exit codes come from conmon's exit files
-			for (Stable s : stable) {
-				if (s.kind() == Kind.EXITS_WHILE_DOWN) {
-					Files.writeString(runtime.root().resolve("containers").resolve(s.containerId()).resolve("rootfs/stop"), "");
+			Instant[] downWindow = null; // when the EXITS_WHILE_DOWN containers exited: the first time it was down
+			for (int r = 1; r <= ROUNDS; r++) {
+				int round = r;
+				killed.set(false);
+				// the churn, and the kill in the middle of it
+				ExecutorService pool = Executors.newFixedThreadPool(CHURN_THREADS + 1);
+				List<Future<?>> workers = new ArrayList<>();
+				for (int t = 0; t < CHURN_THREADS; t++) {
+					long threadSeed = seed + 100L * round + t;
+					int thread = t;
+					workers.add(pool.submit(() -> churn(client, fixtures, busybox, round, thread, new Random(threadSeed))));
 				}
-			}
-			for (Stable s : stable) {
-				if (s.kind() == Kind.EXITS_WHILE_DOWN) {
-					awaitFile(runtime.state().resolve("exits").resolve(s.containerId()), Duration.ofSeconds(30));
+				workers.add(pool.submit(() -> pulls(client, bigImages)));
+				long churnStart = System.nanoTime();
+				Thread.sleep(3000 + random.nextInt(2000));
+				// wait (a little) for a RunPodSandbox and a pull to be under way together
+				long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+				while ((runsInFlight.get() == 0 || pullsInFlight.get() == 0) && System.nanoTime() < waitUntil) {
+					Thread.onSpinWait();
 				}
-			}
-			Instant restartedAt = Instant.now();
+				int runs = runsInFlight.get();
+				int pulls = pullsInFlight.get();
+				Thread.sleep(random.nextInt(150));
+				Instant killedAt = Instant.now();
+				killed.set(true);
+				rocket.kill9();
+				HostInventory atKill = HostInventory.read(runtime, CGROUP_PARENT);
+				System.out.printf("[churn] round " + round + ": kill -9 after %d ms of churn, with %d RunPodSandbox and %d PullImage in flight; "
+						+ "host then: %d conmon, %d rootfs mounts, %d pinned netns, %d IPs, %d cgroups, %d ingest files%n",
+						TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - churnStart), runs, pulls, atKill.conmons().size(),
+						atKill.rootfsMounts().size(), atKill.netnsPins().size(), atKill.ipAllocations().size(),
+						atKill.cgroups().size(), atKill.ingest().size());
+				pool.shutdown();
+				assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).as("churn threads end after the kill").isTrue();
+				for (Future<?> worker : workers) {
+					worker.get();
+				}
+				System.out.printf("[churn] objects the test was told about at kill time: %d pods, %d containers%n",
+						expectedPods.size(), expectedContainers.size());
 
-			// restart; calls during boot get UNAVAILABLE or a right answer, never a wrong one
-			rocket.start();
-			List<String> wrongAnswers = new CopyOnWriteArrayList<>();
-			AtomicInteger unavailable = new AtomicInteger();
-			AtomicLong firstAnswerNanos = new AtomicLong();
-			long restartNanos = System.nanoTime();
-			Thread poller = Thread.ofPlatform().start(() -> pollDuringBoot(client, rocket, stable, wrongAnswers,
-					unavailable, firstAnswerNanos));
-			poller.join(TimeUnit.SECONDS.toMillis(120));
-			assertThat(firstAnswerNanos.get()).as("rocket-cri answered after the restart; log: %s\n%s",
-					rocket.currentLog(), rocket.tail(40)).isPositive();
-			System.out.printf("[churn] restart: first right answer after %d ms (%d UNAVAILABLE before it)%n",
-					TimeUnit.NANOSECONDS.toMillis(firstAnswerNanos.get() - restartNanos), unavailable.get());
-			assertThat(wrongAnswers).as("answers during boot").isEmpty();
+				// while it is down, some containers exit: their exit codes come from conmon's exit files
+				for (Stable s : stable) {
+					if (s.kind() == Kind.EXITS_WHILE_DOWN) {
+						Files.writeString(runtime.root().resolve("containers").resolve(s.containerId()).resolve("rootfs/stop"), "");
+					}
+				}
+				for (Stable s : stable) {
+					if (s.kind() == Kind.EXITS_WHILE_DOWN) {
+						awaitFile(runtime.state().resolve("exits").resolve(s.containerId()), Duration.ofSeconds(30));
+					}
+				}
+				Instant restartedAt = Instant.now();
 
-			// the three accounts
-			checkStable(client, stable, killedAt, restartedAt);
-			Map<String, PodSandbox> pods = listPods(client);
-			Map<String, Container> containers = listContainers(client);
-			List<String> problems = new ArrayList<>(checkChurnObjects(pods, containers));
-			churnErrors.forEach(e -> problems.add("churn call failed before the kill: " + e));
-			HostInventory after = awaitSettled(runtime, CGROUP_PARENT, inv -> unexplained(client, inv, pods, containers).isEmpty());
-			problems.addAll(unexplained(client, after, pods, containers));
-			if (!problems.isEmpty()) {
-				System.out.println("[churn] at kill time: " + atKill);
-				System.out.println("[churn] after restart: " + after);
+				// restart; calls during boot get UNAVAILABLE or a right answer, never a wrong one
+				rocket.start();
+				List<String> wrongAnswers = new CopyOnWriteArrayList<>();
+				AtomicInteger unavailable = new AtomicInteger();
+				AtomicLong firstAnswerNanos = new AtomicLong();
+				long restartNanos = System.nanoTime();
+				Thread poller = Thread.ofPlatform().start(() -> pollDuringBoot(client, rocket, stable, wrongAnswers,
+						unavailable, firstAnswerNanos));
+				poller.join(TimeUnit.SECONDS.toMillis(120));
+				assertThat(firstAnswerNanos.get()).as("rocket-cri answered after the restart; log: %s\n%s",
+						rocket.currentLog(), rocket.tail(40)).isPositive();
+				System.out.printf("[churn] restart: first right answer after %d ms (%d UNAVAILABLE before it)%n",
+						TimeUnit.NANOSECONDS.toMillis(firstAnswerNanos.get() - restartNanos), unavailable.get());
+				assertThat(wrongAnswers).as("answers during boot").isEmpty();
+
+				// the three accounts
+				if (round == 1) {
+					downWindow = new Instant[] { killedAt, restartedAt };
+				}
+				checkStable(client, stable, downWindow[0], downWindow[1]);
+				Map<String, PodSandbox> pods = listPods(client);
+				Map<String, Container> containers = listContainers(client);
+				List<String> problems = new ArrayList<>(checkChurnObjects(pods, containers));
+				churnErrors.forEach(e -> problems.add("churn call failed before the kill: " + e));
+				HostInventory after = awaitSettled(runtime, CGROUP_PARENT, inv -> unexplained(client, inv, pods, containers).isEmpty());
+				problems.addAll(unexplained(client, after, pods, containers));
+				if (!problems.isEmpty()) {
+					System.out.println("[churn] at kill time: " + atKill);
+					System.out.println("[churn] after restart: " + after);
+				}
+				assertThat(problems).as("churn objects and host objects after the restart").isEmpty();
+				System.out.printf("[churn] after the restart: %d pods, %d containers listed; host: %d conmon, %d rootfs mounts, "
+						+ "%d pinned netns, %d IPs, %d cgroups%n", pods.size(), containers.size(), after.conmons().size(),
+						after.rootfsMounts().size(), after.netnsPins().size(), after.ipAllocations().size(),
+						after.cgroups().size());
 			}
-			assertThat(problems).as("churn objects and host objects after the restart").isEmpty();
-			System.out.printf("[churn] after the restart: %d pods, %d containers listed; host: %d conmon, %d rootfs mounts, "
-					+ "%d pinned netns, %d IPs, %d cgroups%n", pods.size(), containers.size(), after.conmons().size(),
-					after.rootfsMounts().size(), after.netnsPins().size(), after.ipAllocations().size(),
-					after.cgroups().size());
 
 			// everything goes over CRI, and then nothing is left on the host
 			long removeStart = System.nanoTime();
+			int podCount = listPods(client).size();
 			PodFixtures.removeAll(client);
 			HostInventory end = awaitSettled(runtime, CGROUP_PARENT, inv -> inv.leftovers().isEmpty());
 			assertThat(end.leftovers()).as("left on the host after removing every pod").isEmpty();
-			System.out.printf("[churn] removed %d pods in %d ms; host clean%n", pods.size(),
+			System.out.printf("[churn] removed %d pods in %d ms; host clean%n", podCount,
 					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - removeStart));
 			passed = true;
 		}
@@ -286,11 +298,11 @@ class KillNineChurnHostTest {
 	}
 
 	/** One churn thread: pods and containers come and go; every answer is written down. */
-	private void churn(CriSocketClient client, PodFixtures fixtures, String image, int thread, Random random) {
+	private void churn(CriSocketClient client, PodFixtures fixtures, String image, int round, int thread, Random random) {
 		List<String[]> live = new ArrayList<>(); // {podName, podId}
 		int n = 0;
 		while (!killed.get()) {
-			String podName = "churn-" + thread + "-" + n++;
+			String podName = "churn-" + round + "-" + thread + "-" + n++;
 			String containerName = podName + "/c";
 			try {
 				PodSandboxConfig config = fixtures.pod(podName, random.nextInt(4) == 0, random.nextInt(4) == 0);
@@ -527,6 +539,9 @@ class KillNineChurnHostTest {
 			}
 			if (c.getState() == ContainerState.CONTAINER_RUNNING) {
 				require(problems, c, "cgroup", host.cgroups());
+			}
+			if (c.getState() == ContainerState.CONTAINER_EXITED && host.conmons().contains(c.getId())) {
+				problems.add("EXITED container " + c.getId() + " (" + c.getMetadata().getName() + ") still has a conmon");
 			}
 			if (c.getState() == ContainerState.CONTAINER_UNKNOWN) {
 				problems.add("container " + c.getId() + " is UNKNOWN after reconciliation");
