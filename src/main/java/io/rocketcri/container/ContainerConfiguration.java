@@ -19,6 +19,7 @@ import io.rocketcri.store.BootStep;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /** Wires container spec generation, the lifecycle's boot step, its event bus and exit monitor. */
 @Configuration(proxyBeanMethods = false)
@@ -49,6 +50,7 @@ class ContainerConfiguration {
 	}
 
 	@Bean
+	@Order(BootStep.LOAD_PODS_AND_CONTAINERS)
 	BootStep loadPodsAndContainers(PodSandboxService pods, ContainerService containers) {
 		return BootStep.of("load pods and containers", () -> {
 			pods.load();

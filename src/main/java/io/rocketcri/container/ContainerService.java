@@ -85,6 +85,12 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		this.specs = specs;
 	}
 
+	/** Longest container name accepted (Kubernetes allows 63). */
+	static final int MAX_NAME = 253;
+
+	/** PATH_MAX, and the log_path column's width. */
+	static final int MAX_LOG_PATH = 4096;
+
 	public String create(String podId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
 		PodSandbox pod = pods.get(podId);
 		if (pod.state() != PodSandboxState.READY) {
@@ -93,6 +99,11 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		}
 		if (config.getMetadata().getName().isBlank()) {
 			throw new InvalidArgument("config.metadata.name: empty");
+		}
+		if (config.getMetadata().getName().length() > MAX_NAME) {
+			// a DNS label in Kubernetes (63); the reserved name built from it must fit its column
+			throw new InvalidArgument("config.metadata.name: %d characters, at most %d allowed"
+				.formatted(config.getMetadata().getName().length(), MAX_NAME));
 		}
 		String imageName = config.getImage().getImage();
 		if (imageName.isBlank()) {
@@ -176,7 +187,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		if (found.isEmpty()) {
 			return;
 		}
-		withLock(found.get().id(), () -> stopLocked(found.get().id(), timeout));
+		withLock(found.get().id(), () -> stopLocked(found.get().id(), Timeouts.bounded(timeout)));
 	}
 
 	private void stopLocked(String id, Duration timeout) {
@@ -319,7 +330,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 					c.state().name().toLowerCase()));
 		}
 		try {
-			return engineOf(c).execSync(c.id(), command, timeout);
+			return engineOf(c).execSync(c.id(), command, timeout == null ? null : Timeouts.bounded(timeout));
 		}
 		catch (IOException ex) {
 			throw failure("exec in container " + c.id(), ex, List.of());
@@ -464,18 +475,60 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		return used;
 	}
 
-	/** At boot: load, mark containers a crash caught mid-create, and clear what nobody knows. */
+	/**
+	 * At boot: load; clean up containers a crash caught in CreateContainer (as the call's rollback
+	 * would have: kubelet's retry makes a new one) and finish StartContainer calls it caught (runc
+	 * knows whether the process started); then clear what nobody knows.
+	 */
 	void load() {
 		store.load();
 		for (Container c : List.copyOf(store.all())) {
 			if (c.state() == ContainerState.CREATING) {
-				store.update(c.transition(ContainerState.UNKNOWN));
+				cleanUpHalfMade(c);
+			}
+			else if (c.state() == ContainerState.CREATED) {
+				reconcileCreated(c);
 			}
 		}
 		Set<String> containerIds = new HashSet<>();
 		store.all().forEach(c -> containerIds.add(c.id()));
 		for (PodEngine engine : pods.engines()) {
 			engine.removeLeftovers(pods.ids(), containerIds);
+		}
+	}
+
+	private void cleanUpHalfMade(Container c) {
+		String what = "cleaning up container %s (%s) in pod sandbox %s, whose CreateContainer an earlier run did not finish"
+			.formatted(c.id(), c.name(), c.podId());
+		Rollback rollback = new Rollback(what);
+		rollback.add("container process, root file system and bundle", () -> engineOf(c).removeContainer(c.id()));
+		List<String> leftovers = rollback.undoAndSettle(() -> store.delete(c.id()),
+				() -> store.update(c.transition(ContainerState.UNKNOWN)));
+		if (leftovers.isEmpty()) {
+			log.info("{}: done", what);
+		}
+		else {
+			log.warn("{}: kept as unknown, could not undo: {}", what, String.join("; ", leftovers));
+		}
+	}
+
+	/**
+	 * A CREATED container whose StartContainer a crash cut off after runc start: its process ran
+	 * (exit file) or runs (runc state). The start time is not recorded anywhere; the exit time or
+	 * now is the closest we know.
+	 */
+	private void reconcileCreated(Container c) {
+		PodEngine engine = engineOf(c);
+		Optional<PodEngine.ExitInfo> exit = engine.exitInfo(c.id());
+		if (exit.isPresent()) {
+			store.update(c.started(exit.get().finishedAt())
+				.exited(exit.get().exitCode(), exit.get().finishedAt(), exit.get().oomKilled(), ""));
+			log.info("container {} ({}) was started and exited while rocket-cri was down: exit {}", c.id(), c.name(),
+					exit.get().exitCode());
+		}
+		else if (engine.isRunning(c.id())) {
+			store.update(c.started(nowNanos()));
+			log.info("container {} ({}) was started by a StartContainer an earlier run did not finish", c.id(), c.name());
 		}
 	}
 
@@ -513,8 +566,20 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		if (config.getLogPath().startsWith("/")) {
 			throw new InvalidArgument("config.log_path: must be relative to the pod's log_directory: " + config.getLogPath());
 		}
-		Path directory = Path.of(pod.getLogDirectory()).normalize();
-		Path path = directory.resolve(config.getLogPath()).normalize();
+		Path directory;
+		Path path;
+		try {
+			directory = Path.of(pod.getLogDirectory()).normalize();
+			path = directory.resolve(config.getLogPath()).normalize();
+		}
+		catch (java.nio.file.InvalidPathException ex) {
+			throw new InvalidArgument("config.log_path: " + config.getLogPath() + " in log directory "
+					+ pod.getLogDirectory() + " is not a valid path: " + ex.getReason());
+		}
+		if (path.toString().length() > MAX_LOG_PATH) {
+			throw new InvalidArgument("config.log_path: %d characters with the log directory, at most %d allowed"
+				.formatted(path.toString().length(), MAX_LOG_PATH));
+		}
 		if (!path.startsWith(directory) || path.equals(directory)) {
 			// conmon would write wherever this points, as root
 			throw new InvalidArgument("config.log_path: " + config.getLogPath() + " leaves the pod's log directory "

@@ -183,6 +183,11 @@ public final class RuncPodEngine implements PodEngine {
 
 	@Override
 	public void removePod(String podId, PodResources resources) throws IOException {
+		if (resources.infraId() == null && Files.isDirectory(bundleDir(podId))) {
+			// a pod caught by a crash between starting its infra process and recording it
+			resources = new PodResources(resources.netns(), resources.ipcns(), resources.utsns(), resources.resolvConf(),
+					resources.hostsFile(), resources.hostnameFile(), resources.shmDir(), podId, null, resources.userns());
+		}
 		stopPod(podId, resources);
 		Path shm = podDir(podId).resolve("shm");
 		if (Files.isDirectory(shm) && isMountPoint(shm)) {
@@ -575,46 +580,85 @@ public final class RuncPodEngine implements PodEngine {
 		return new ContainerPaths(bundleDir(id), containerDir(id).resolve("rootfs"));
 	}
 
+	/**
+	 * Each leftover on its own: one that cannot be removed (its conmon died with the runtime, a
+	 * busy mount) is logged and the others still go.
+	 */
 	@Override
 	public void removeLeftovers(Set<String> knownPodIds, Set<String> knownContainerIds) {
 		recursiveReadOnly.releaseUnknown(knownContainerIds);
-		try {
-			for (String podId : pinner.pinnedPodIds()) {
-				if (!knownPodIds.contains(podId)) {
-					log.info("removing namespace pins of unknown pod {} left by an earlier run", podId);
-					pinner.find(podId).ifPresent(p -> {
-						try {
-							pinner.unpin(p);
-						}
-						catch (IOException ex) {
-							log.warn("unpinning namespaces of pod {}: {}", podId, ex.getMessage());
-						}
-					});
-				}
-			}
-			Set<String> known = new java.util.HashSet<>(knownContainerIds);
-			known.addAll(knownPodIds); // infra containers carry their pod's id
-			for (String id : children(stateRoot.resolve("bundles"))) {
-				if (!known.contains(id)) {
-					log.info("removing bundle of unknown container {} left by an earlier run", id);
-					stopAndDelete(id);
-					removeBundle(id);
-				}
-			}
-			for (String id : children(dataRoot.resolve("containers"))) {
-				if (!knownContainerIds.contains(id)) {
-					log.info("removing writable layer of unknown container {} left by an earlier run", id);
-					removeContainer(id);
-				}
-			}
-			for (String podId : children(stateRoot.resolve("pods"))) {
-				if (!knownPodIds.contains(podId)) {
-					removePod(podId, describePod(podId, null, null, null, null, null));
-				}
+		Set<String> known = new java.util.HashSet<>(knownContainerIds);
+		known.addAll(knownPodIds); // infra containers carry their pod's id
+		for (String podId : listQuietly(pinner::pinnedPodIds, "pinned namespaces")) {
+			if (!knownPodIds.contains(podId)) {
+				leftover("namespace pins of unknown pod " + podId, () -> {
+					Optional<PinnedNamespaces> pinned = pinner.find(podId);
+					if (pinned.isPresent()) {
+						pinner.unpin(pinned.get());
+					}
+				});
 			}
 		}
+		for (String id : listQuietly(() -> children(stateRoot.resolve("bundles")), "bundles")) {
+			if (!known.contains(id)) {
+				leftover("bundle of unknown container " + id, () -> {
+					stopAndDelete(id);
+					removeBundle(id);
+				});
+			}
+		}
+		for (String id : listQuietly(() -> children(dataRoot.resolve("containers")), "container layers")) {
+			if (!knownContainerIds.contains(id)) {
+				leftover("writable layer of unknown container " + id, () -> removeContainer(id));
+			}
+		}
+		// conmon's persist directories and exit files (StateLayout) of ids nobody knows: what a
+		// removal cut off after the bundle went
+		Set<String> ociLeftovers = new java.util.TreeSet<>();
+		ociLeftovers.addAll(listQuietly(() -> children(stateRoot.resolve("containers")), "conmon persist directories"));
+		ociLeftovers.addAll(listQuietly(() -> children(stateRoot.resolve("exits")), "exit files"));
+		for (String id : ociLeftovers) {
+			if (!known.contains(id)) {
+				leftover("runtime state of unknown container " + id, () -> stopAndDelete(id));
+			}
+		}
+		for (String podId : listQuietly(() -> children(stateRoot.resolve("pods")), "pod directories")) {
+			if (!knownPodIds.contains(podId)) {
+				leftover("files of unknown pod " + podId,
+						() -> removePod(podId, describePod(podId, null, null, null, null, null)));
+			}
+		}
+	}
+
+	private interface HostStep {
+
+		void run() throws IOException;
+
+	}
+
+	private interface Listing {
+
+		java.util.Collection<String> list() throws IOException;
+
+	}
+
+	private static void leftover(String what, HostStep removal) {
+		log.info("removing {} left by an earlier run", what);
+		try {
+			removal.run();
+		}
+		catch (IOException | RuntimeException ex) {
+			log.warn("removing {} left by an earlier run: {}", what, ex.getMessage());
+		}
+	}
+
+	private static List<String> listQuietly(Listing listing, String what) {
+		try {
+			return List.copyOf(listing.list());
+		}
 		catch (IOException ex) {
-			log.warn("removing leftovers of an earlier run: {}", ex.getMessage());
+			log.warn("listing {} left by an earlier run: {}", what, ex.getMessage());
+			return List.of();
 		}
 	}
 
@@ -655,8 +699,11 @@ public final class RuncPodEngine implements PodEngine {
 			}
 		}
 		catch (OciException ex) {
+			// not found: nothing to stop; otherwise its conmon is gone (it died with an earlier run
+			// of rocket-cri while the container was being created) and nobody will write an exit
+			// file: runc delete --force below kills and removes it all the same
 			if (!ex.notFound()) {
-				throw ex;
+				log.info("stopping {}: {}; deleting it by force", id, ex.getMessage());
 			}
 		}
 		try {

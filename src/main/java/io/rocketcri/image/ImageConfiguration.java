@@ -15,6 +15,7 @@ import io.rocketcri.store.BootStep;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /** Wires the image capability: registry client, content store, snapshots, store, puller. */
 @Configuration(proxyBeanMethods = false)
@@ -50,7 +51,9 @@ class ImageConfiguration {
 		return new ImageService(store, puller, content, snapshots, leases, layerUsers);
 	}
 
+	/** First boot step: images before containers, whose layers they are. */
 	@Bean
+	@Order(BootStep.LOAD_IMAGES)
 	BootStep loadImages(ImageStore store, SnapshotStore snapshots) {
 		return BootStep.of("load images", () -> {
 			try {
@@ -61,6 +64,13 @@ class ImageConfiguration {
 			}
 			store.load();
 		});
+	}
+
+	/** Last boot step: with images and containers known, what nothing references can go. */
+	@Bean
+	@Order(BootStep.COLLECT_GARBAGE)
+	BootStep collectImageGarbage(ImageService images) {
+		return BootStep.of("collect unreferenced layers, blobs and snapshots", images::collectGarbage);
 	}
 
 }

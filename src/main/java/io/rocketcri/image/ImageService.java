@@ -247,6 +247,36 @@ public class ImageService {
 		log.info("removed image {} ({})", image.get().id(), String.join(", ", image.get().names()));
 	}
 
+	/**
+	 * At boot, after images and containers are loaded: collects what a pull or removal cut off by
+	 * a crash left, i.e. layers and blobs no image or container references, and snapshots
+	 * committed without a layer record (the crash came between the two). Snapshots a container
+	 * stands on are kept whatever the records say.
+	 */
+	public void collectGarbage() {
+		synchronized (collectorLock) {
+			collect();
+			Set<String> keep = new HashSet<>();
+			store.layers().forEach(l -> keep.add(l.chainId()));
+			keep.addAll(leases.held());
+			LayerUsers users = layerUsers.getIfAvailable();
+			if (users != null) {
+				keep.addAll(users.chainIdsInUse());
+			}
+			try {
+				for (String chainId : snapshots.chainIds()) {
+					if (!keep.contains(chainId)) {
+						log.info("removing snapshot {}: no layer record, no container (a pull cut off by a crash)", chainId);
+						snapshots.remove(chainId);
+					}
+				}
+			}
+			catch (IOException ex) {
+				log.warn("collecting snapshots without a layer record under {}: {}", snapshots.root(), ex.getMessage());
+			}
+		}
+	}
+
 	/** Deletes layers and blobs nothing references. Caller holds the collector lock. */
 	private void collect() {
 		Set<String> keep = new HashSet<>(store.referencedChainIds());

@@ -67,6 +67,23 @@ final class CniCache {
 		return this.dir.resolve(podId + ".json");
 	}
 
+	/** Pods with an entry (temporary files of a write in progress do not count). */
+	java.util.Set<String> podIds() throws IOException {
+		java.util.Set<String> ids = new java.util.TreeSet<>();
+		if (!Files.isDirectory(this.dir)) {
+			return ids;
+		}
+		try (var files = Files.newDirectoryStream(this.dir, "*.json")) {
+			for (Path file : files) {
+				String name = file.getFileName().toString();
+				if (!name.startsWith(".")) {
+					ids.add(name.substring(0, name.length() - ".json".length()));
+				}
+			}
+		}
+		return ids;
+	}
+
 	/** The pod's entry; empty when there is none. IOException when one exists but cannot be read. */
 	Optional<Entry> read(String podId) throws IOException {
 		Path file = file(podId);

@@ -237,6 +237,16 @@ public final class CniPodNetwork implements PodNetwork {
 	}
 
 	@Override
+	public java.util.Set<String> attachedPodIds() throws NetworkException {
+		try {
+			return this.cache.podIds();
+		}
+		catch (IOException ex) {
+			throw new NetworkException("listing the pods with a network attachment: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
 	public void tearDown(PodNetworkRequest request) throws NetworkException {
 		String podId = PodIds.requireSafe(request.podId());
 		try (KeyedLocks.Held held = this.locks.lock(podId)) {

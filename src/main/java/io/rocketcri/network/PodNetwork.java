@@ -32,4 +32,12 @@ public interface PodNetwork {
 	/** Whether pods can be attached now, and if not, why: answers the CRI NetworkReady condition. */
 	NetworkStatus status();
 
+	/**
+	 * Pods whose attachment is remembered on disk (attached, or caught by a crash while being
+	 * attached or detached). At boot, those the runtime no longer knows are torn down.
+	 */
+	default java.util.Set<String> attachedPodIds() throws NetworkException {
+		return java.util.Set.of();
+	}
+
 }

@@ -132,6 +132,12 @@ public class PodSandboxService {
 					return null;
 				}
 				String what = "stopping pod sandbox " + id;
+				if (pod.state() != PodSandboxState.NOTREADY) {
+					// not ready from the first step on, with the network still marked ready until it is
+					// torn down: a crash in between leaves a pod kubelet sees stopped and whose
+					// Stop/Remove tear the network down (again)
+					pod = store.update(pod.transition(PodSandboxState.NOTREADY));
+				}
 				PodContainers members = containers.getIfAvailable();
 				if (members != null) {
 					members.stopAll(id, Duration.ZERO);
@@ -231,13 +237,61 @@ public class PodSandboxService {
 		return engines.forHandler(pod.runtimeHandler());
 	}
 
-	/** At boot: load, and mark sandboxes a crash caught halfway as not ready (kubelet will remove them). */
+	/**
+	 * At boot: load, and clean up the sandboxes a crash caught in RunPodSandbox, as that call's own
+	 * rollback would have: network, namespaces, infra process and files go, then the row, and
+	 * kubelet's retry of the call (same metadata) makes a new sandbox. What cannot be undone stays
+	 * as a NOTREADY sandbox whose Stop/Remove finish the job.
+	 */
 	public void load() {
 		store.load();
 		for (PodSandbox pod : List.copyOf(store.all())) {
 			if (pod.state() == PodSandboxState.CREATING) {
-				store.update(pod.transition(PodSandboxState.NOTREADY));
+				cleanUpHalfMade(pod);
 			}
+		}
+		detachUnknownPods();
+	}
+
+	/** Network attachments of pods without a row (a crash lost it, or someone deleted it): their IPs go back. */
+	private void detachUnknownPods() {
+		java.util.Set<String> attached;
+		try {
+			attached = network.attachedPodIds();
+		}
+		catch (io.rocketcri.network.NetworkException ex) {
+			log.warn("listing network attachments at boot: {}", ex.getMessage());
+			return;
+		}
+		for (String podId : attached) {
+			if (store.find(podId).isEmpty()) {
+				log.info("tearing down the network of unknown pod {} left by an earlier run", podId);
+				try {
+					network.tearDown(new PodNetworkRequest(podId, null, null, null, null, List.of(), Map.of(), null));
+				}
+				catch (io.rocketcri.network.NetworkException | RuntimeException ex) {
+					log.warn("tearing down the network of unknown pod {} left by an earlier run: {}", podId, ex.getMessage());
+				}
+			}
+		}
+	}
+
+	private void cleanUpHalfMade(PodSandbox pod) {
+		String what = "cleaning up pod sandbox %s (%s/%s), whose RunPodSandbox an earlier run did not finish"
+			.formatted(pod.id(), pod.namespace(), pod.name());
+		PodEngine engine = engines.forHandler(pod.runtimeHandler());
+		Rollback rollback = new Rollback(what);
+		// the row may lack what the crash came before recording: the engine finds its namespaces
+		// and infra process by the pod id, the network's CNI cache by the pod id too
+		rollback.add("pod namespaces and files", () -> engine.removePod(pod.id(), resources(pod)));
+		rollback.add("pod network", () -> network.tearDown(networkRequest(pod)));
+		List<String> leftovers = rollback.undoAndSettle(() -> store.delete(pod.id()),
+				() -> store.update(pod.withNetwork(pod.ips(), true).transition(PodSandboxState.NOTREADY)));
+		if (leftovers.isEmpty()) {
+			log.info("{}: done", what);
+		}
+		else {
+			log.warn("{}: kept as not ready, could not undo: {}", what, String.join("; ", leftovers));
 		}
 	}
 
@@ -265,6 +319,10 @@ public class PodSandboxService {
 		if (m.getUid().isBlank()) {
 			throw new InvalidArgument("config.metadata.uid: empty");
 		}
+		requireAtMost("config.metadata.name", m.getName(), MAX_NAME);
+		requireAtMost("config.metadata.namespace", m.getNamespace(), MAX_NAME);
+		requireAtMost("config.metadata.uid", m.getUid(), MAX_NAME);
+		requireAtMost("config.linux.cgroup_parent", config.getLinux().getCgroupParent(), MAX_PATH_IN_ROW);
 		for (PortMapping p : config.getPortMappingsList()) {
 			if (p.getContainerPort() <= 0 || p.getContainerPort() > 65535) {
 				throw new InvalidArgument("config.port_mappings.container_port: " + p.getContainerPort() + " out of range");
@@ -341,6 +399,21 @@ public class PodSandboxService {
 			throw new InvalidArgument(USERNS + "." + field + "[0]: host_id + length passes the largest id");
 		}
 		return new io.rocketcri.engine.ns.IdMapping(0, host, length);
+	}
+
+	/**
+	 * Kubernetes names, namespaces and uids are DNS subdomains at most (253 characters); the
+	 * reserved name built from them must fit its column (1024).
+	 */
+	static final int MAX_NAME = 253;
+
+	/** What the pod row keeps of paths (VARCHAR(1024)). */
+	static final int MAX_PATH_IN_ROW = 1024;
+
+	private static void requireAtMost(String field, String value, int max) {
+		if (value.length() > max) {
+			throw new InvalidArgument("%s: %d characters, at most %d allowed".formatted(field, value.length(), max));
+		}
 	}
 
 	private static PodPlan plan(String id, PodSandboxConfig config) {

@@ -213,6 +213,23 @@ public final class SnapshotStore {
 		}
 	}
 
+	/** Chain ids of every committed snapshot (ingest- and removing- directories are not snapshots). */
+	public java.util.Set<String> chainIds() throws IOException {
+		java.util.Set<String> ids = new java.util.TreeSet<>();
+		if (!Files.isDirectory(this.snapshots, LinkOption.NOFOLLOW_LINKS)) {
+			return ids;
+		}
+		try (DirectoryStream<Path> children = Files.newDirectoryStream(this.snapshots)) {
+			for (Path child : children) {
+				String chainId = "sha256:" + child.getFileName();
+				if (DIGEST.matcher(chainId).matches()) {
+					ids.add(chainId);
+				}
+			}
+		}
+		return ids;
+	}
+
 	/** The directory every snapshot lives in, on the file system that ImageFsInfo reports. */
 	public Path root() {
 		return this.snapshots;
