@@ -85,6 +85,13 @@ public class ConsoleUsers implements UserDetailsService {
 		}
 	}
 
+	/** Gives a user another role; NotFound for an unknown user. */
+	public void setRole(String username, Role role) {
+		if (jdbc.sql("UPDATE console_user SET role = ? WHERE username = ?").params(role.name(), username).update() == 0) {
+			throw new NotFound("changing the role of console user " + username + ": no such user");
+		}
+	}
+
 	/**
 	 * Deletes a user. The last admin cannot go: nobody could manage the console afterwards
 	 * without editing the database by hand.

@@ -39,9 +39,17 @@ class InitialAdmin implements ApplicationRunner {
 
 	private final Path passwordFile;
 
-	InitialAdmin(ConsoleUsers users, RocketProperties properties) {
+	private final boolean reset;
+
+	/**
+	 * @param reset {@code rocket.console.reset-admin-password}: start once with it set to true when
+	 * the admin password is lost; admin (re-created if deleted) gets a new one the same way
+	 */
+	InitialAdmin(ConsoleUsers users, RocketProperties properties,
+			@org.springframework.beans.factory.annotation.Value("${rocket.console.reset-admin-password:false}") boolean reset) {
 		this.users = users;
 		this.passwordFile = properties.root().resolve("console").resolve("initial-admin-password");
+		this.reset = reset;
 	}
 
 	Path passwordFile() {
@@ -50,7 +58,7 @@ class InitialAdmin implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
-		if (users.count() > 0) {
+		if (users.count() > 0 && !reset) {
 			return;
 		}
 		byte[] random = new byte[18];
@@ -67,9 +75,17 @@ class InitialAdmin implements ApplicationRunner {
 		catch (IOException ex) {
 			throw new UncheckedIOException("creating the console's first admin: writing " + passwordFile, ex);
 		}
-		users.create(USERNAME, password, Role.ADMIN);
-		log.warn("console: first start, created user '{}'. Read its password once with: sudo cat {} "
-				+ "(the file is deleted at the first sign-in; change the password afterwards)", USERNAME, passwordFile);
+		boolean exists = users.list().stream().anyMatch(u -> u.username().equals(USERNAME));
+		if (exists) {
+			users.changePassword(USERNAME, password);
+			users.setRole(USERNAME, Role.ADMIN);
+		}
+		else {
+			users.create(USERNAME, password, Role.ADMIN);
+		}
+		log.warn("console: {} user '{}'. Read its password once with: sudo cat {} "
+				+ "(the file is deleted at the first sign-in; change the password afterwards)",
+				exists ? "reset the password of" : reset ? "re-created" : "first start, created", USERNAME, passwordFile);
 	}
 
 	@EventListener
