@@ -60,6 +60,8 @@ import io.rocketcri.engine.oci.OciException.Reason;
  */
 public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConmonOciRuntime.class);
+
 	/** Bound on a runc call; they take milliseconds unless the host is in trouble. */
 	static final Duration RUNC_TIMEOUT = Duration.ofMinutes(1);
 
@@ -286,7 +288,7 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 			return Optional.of(new ExitStatus(Integer.parseInt(text), finishedAt, oom));
 		}
 		catch (NoSuchFileException ex) {
-			return Optional.empty();
+			return lostMonitor(id);
 		}
 		catch (IOException | NumberFormatException ex) {
 			// conmon writes through a rename, so a half-written file means someone else wrote it
@@ -550,6 +552,35 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 			throw new IOException("no pid in " + file, ex);
 		}
 	}
+
+	/**
+	 * A container whose conmon died (the OOM killer, a kill -9) without writing an exit file, and
+	 * whose process is gone too: conmon writes the exit file before it exits, so none will ever
+	 * come. Reported as exit code 255, as CRI-O does, rather than RUNNING forever. A container
+	 * process that still runs unmonitored stays running (its logs are lost; stopping it works).
+	 */
+	private Optional<ExitStatus> lostMonitor(String id) {
+		Path persist = this.layout.persistDir(id);
+		if (!Files.exists(persist.resolve(ConmonContainer.FILE_NAME)) || !Files.exists(persist.resolve("conmon.pid"))
+				|| conmonAlive(id) || Files.exists(this.layout.exitFile(id))) {
+			return Optional.empty();
+		}
+		try {
+			int pid = readPid(lookup(id).bundle().resolve("pidfile"));
+			if (ProcStat.read(pid).map(ProcStat::alive).orElse(false)) {
+				return Optional.empty();
+			}
+		}
+		catch (IOException ex) {
+			// no pid file: runc never started the process, which is as gone as it gets
+		}
+		log.warn("container {}: its conmon died without an exit status and its process is gone; reporting exit code 255",
+				id);
+		return Optional.of(new ExitStatus(LOST_MONITOR_EXIT_CODE, Instant.now(), false));
+	}
+
+	/** The exit code of a container whose monitor died with it (no exit status exists). */
+	static final int LOST_MONITOR_EXIT_CODE = 255;
 
 	/**
 	 * Whether the conmon of {@code id} still runs: its pid file names a live (not zombie) process
