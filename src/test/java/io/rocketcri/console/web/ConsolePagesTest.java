@@ -250,14 +250,21 @@ class ConsolePagesTest {
 	}
 
 	@Test
-	void imagesPageOffersPullAndPruneToAdminsOnly() throws Exception {
-		assertThat(page("/images")).contains("registry.test/busybox:v1").doesNotContain("id=\"pull-form\"");
+	void imagesPageOffersPullPruneAndUploadToAdminsOnlyAndExportToEveryone() throws Exception {
+		String export = "href=\"/api/v1/images/sha256:" + "ab".repeat(32) + "/export\"";
+		assertThat(page("/images")).contains("registry.test/busybox:v1").doesNotContain("id=\"pull-form\"")
+			.doesNotContain("id=\"upload-form\"")
+			.contains(export);
 		String admin = mvc.perform(get("/images").with(user("ada").roles("ADMIN", "VIEWER")))
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
 		assertThat(admin).contains("id=\"pull-form\"").contains("data-pull-url=\"/api/v1/images/pull\"")
-			.contains("data-prune-url=\"/api/v1/images/prune\"");
+			.contains("data-prune-url=\"/api/v1/images/prune\"")
+			.contains("id=\"upload-form\"")
+			.contains("data-import-url=\"/api/v1/images/import\"")
+			.contains("id=\"upload-progress\"")
+			.contains(export);
 	}
 
 	@Test
