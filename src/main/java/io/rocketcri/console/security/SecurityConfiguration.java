@@ -106,6 +106,9 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers("/console/exec/**")
 				.hasRole("ADMIN")
+				// the Access page's users, tokens and audit tables: who may sign in is not for viewers
+				.requestMatchers("/access/users", "/access/tokens", "/access/audit")
+				.hasRole("ADMIN")
 				.requestMatchers(HttpMethod.GET)
 				.hasRole("VIEWER")
 				.requestMatchers(HttpMethod.HEAD)
