@@ -344,6 +344,12 @@ class ConsoleBrowserHostTest {
 		browser.get(url("/access"));
 		assertThat(browser.findElement(By.id("me-name")).getText()).isEqualTo("ada");
 		assertThat(browser.findElement(By.id("me-roles")).getText()).contains("admin");
+		// the repeat is checked in the page; the length rule is the server's, and its detail is shown
+		changePassword("one-long-password", "another-long-password");
+		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("password-result"), "differ"));
+		changePassword("short", "short");
+		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("password-result"), "at least 12 characters"));
+
 		String name = "browser-ci-" + UUID.randomUUID().toString().substring(0, 8);
 		browser.findElement(By.id("token-name")).sendKeys(name);
 		new Select(browser.findElement(By.id("token-scope"))).selectByValue("read");
@@ -372,6 +378,15 @@ class ConsoleBrowserHostTest {
 		waitFor(ExpectedConditions.alertIsPresent()).accept();
 		waitFor(d -> d.findElements(row).isEmpty());
 		assertThat(apiAsToken("/api/v1/users/me", secret).statusCode()).isEqualTo(401);
+	}
+
+	private void changePassword(String password, String repeat) {
+		for (String id : List.of("new-password", "repeat-password")) {
+			browser.findElement(By.id(id)).clear();
+		}
+		browser.findElement(By.id("new-password")).sendKeys(password);
+		browser.findElement(By.id("repeat-password")).sendKeys(repeat);
+		browser.findElement(By.id("password-button")).click();
 	}
 
 	/** A GET as a script would send it: no session, the token as a bearer. */
