@@ -1,6 +1,7 @@
 // The images page: pull through the REST API with a progress bar per layer (the NDJSON stream of
-// POST /api/v1/images/pull, read as it arrives), and prune with a preview (GET shows what would
-// go, POST removes it). Both send the CSRF header; the table refreshes through htmx.
+// POST /api/v1/images/pull, read as it arrives), upload an image archive (the file as the raw
+// body of POST /api/v1/images/import, with a progress bar), and prune with a preview (GET shows
+// what would go, POST removes it). All send the CSRF header; the table refreshes through htmx.
 (function () {
   'use strict';
 
@@ -158,6 +159,89 @@
       button.removeAttribute('aria-busy');
       button.disabled = false;
     });
+  });
+
+  // Upload: XMLHttpRequest rather than fetch, because only XHR reports upload progress. The file
+  // goes as the body itself (not multipart): the endpoint streams it into the image store.
+  var uploadForm = document.getElementById('upload-form');
+  var uploadButton = document.getElementById('upload-button');
+  var uploadPanel = document.getElementById('upload-panel');
+  var uploadBar = document.getElementById('upload-progress');
+  var uploadStatus = document.getElementById('upload-status');
+  var uploadResult = document.getElementById('upload-result');
+
+  function showSent(loaded, total) {
+    uploadBar.max = total > 0 ? total : 1;
+    uploadBar.value = Math.min(loaded, uploadBar.max);
+    var percent = total > 0 ? Math.floor(loaded * 100 / total) : 0;
+    uploadStatus.textContent = human(loaded) + ' / ' + human(total) + ' (' + percent + '%)';
+  }
+
+  function uploadOutcome(text, cls) {
+    uploadResult.className = cls || '';
+    uploadResult.textContent = text;
+  }
+
+  /** The imported images as "name, name (id)", one entry per image. */
+  function importedNames(items) {
+    return items.map(function (i) {
+      var names = i.repoTags || i.names || [];
+      return (names.length ? names.join(', ') + ' ' : '') + '(' + String(i.id || '').replace(/^sha256:/, '').slice(0, 12) + ')';
+    });
+  }
+
+  /** The problem+json detail of a failed answer, or the status line when the body is something else. */
+  function problemDetail(xhr) {
+    try {
+      var p = JSON.parse(xhr.responseText);
+      return p.detail || p.title || ('HTTP ' + xhr.status);
+    } catch (e) {
+      return 'HTTP ' + xhr.status + (xhr.statusText ? ' ' + xhr.statusText : '');
+    }
+  }
+
+  uploadForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var file = document.getElementById('upload-file').files[0];
+    if (!file) {
+      return;
+    }
+    uploadPanel.classList.remove('hidden');
+    uploadOutcome('Uploading ' + file.name + '…', 'muted');
+    showSent(0, file.size);
+    uploadButton.setAttribute('aria-busy', 'true');
+    uploadButton.disabled = true;
+
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', uploadForm.getAttribute('data-import-url') + '?filename=' + encodeURIComponent(file.name));
+    var h = headers({ 'Content-Type': 'application/octet-stream', Accept: 'application/json' });
+    Object.keys(h).forEach(function (k) { xhr.setRequestHeader(k, h[k]); });
+    xhr.upload.onprogress = function (e) {
+      showSent(e.loaded, e.lengthComputable ? e.total : file.size);
+    };
+    xhr.upload.onload = function () {
+      // every byte is sent; the server now checks and stores the archive
+      showSent(file.size, file.size);
+      uploadOutcome('Sent ' + file.name + '; the node is checking and storing it…', 'muted');
+    };
+    xhr.onload = function () {
+      if (xhr.status === 201) {
+        var items = [];
+        try { items = JSON.parse(xhr.responseText).items || []; } catch (e) { /* an empty answer */ }
+        uploadOutcome('Imported ' + (importedNames(items).join('; ') || 'nothing') + ' from ' + file.name, '');
+        refreshTable();
+      } else {
+        uploadOutcome('Import of ' + file.name + ' failed: ' + problemDetail(xhr), 'error');
+      }
+    };
+    xhr.onerror = function () {
+      uploadOutcome('Import of ' + file.name + ' failed: the connection broke off', 'error');
+    };
+    xhr.onloadend = function () {
+      uploadButton.removeAttribute('aria-busy');
+      uploadButton.disabled = false;
+    };
+    xhr.send(file);
   });
 
   // Prune: preview first, then remove on confirmation.

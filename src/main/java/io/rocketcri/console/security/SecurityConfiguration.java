@@ -28,8 +28,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * <li>{@code /api/**} and the OpenAPI document: a bearer token (read → GET, write → all), or the
  * console's session so that the console's own scripts can use the API. CSRF is checked only for
  * session-authenticated requests: a bearer header is not sent by browsers on their own.</li>
- * <li>Everything else is the console: form login, viewers read, admins change things and open
- * exec terminals; a strict CSP (no inline scripts) and CSRF tokens.</li>
+ * <li>Everything else is the console: form login, viewers read, admins change things, open
+ * exec terminals and see who has access; a strict CSP (no inline scripts) and CSRF tokens.</li>
  * </ol>
  */
 @Configuration(proxyBeanMethods = false)
@@ -105,6 +105,9 @@ class SecurityConfiguration {
 			.authorizeHttpRequests(a -> a.requestMatchers(PUBLIC_ASSETS)
 				.permitAll()
 				.requestMatchers("/console/exec/**")
+				.hasRole("ADMIN")
+				// the Access page's users, tokens and audit tables: who may sign in is not for viewers
+				.requestMatchers("/access/users", "/access/tokens", "/access/audit")
 				.hasRole("ADMIN")
 				.requestMatchers(HttpMethod.GET)
 				.hasRole("VIEWER")

@@ -2,10 +2,15 @@ package io.rocketcri.console.web;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.rocketcri.console.security.ConsoleUsers;
@@ -24,7 +29,10 @@ import io.rocketcri.cri.api.RemovePodSandboxRequest;
 import io.rocketcri.cri.api.RunPodSandboxRequest;
 import io.rocketcri.cri.api.StartContainerRequest;
 import io.rocketcri.cri.api.StopPodSandboxRequest;
+import io.rocketcri.image.archive.TestImageArchives;
+import io.rocketcri.testsupport.BuiltImage;
 import io.rocketcri.testsupport.CriSocketClient;
+import io.rocketcri.testsupport.LayerBuilder;
 import io.rocketcri.testsupport.OciImageBuilder;
 import io.rocketcri.testsupport.PushedImage;
 import io.rocketcri.testsupport.RuntimeUnderTest;
@@ -46,6 +54,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -60,7 +69,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The console in a real browser (Debian's headless Chromium through its chromedriver, nothing
  * downloaded) against the real runtime: sign in, watch a pod started through CRI appear without a
  * reload, follow its logs, pull an image with progress, run a command in the terminal, read why a
- * container failed. Writes a screenshot of every page to {@code target/screenshots/<page>.png}.
+ * container failed, upload an image archive, create an API token and use it, then revoke it.
+ * Writes a screenshot of every page to {@code target/screenshots/<page>.png}.
  * The methods share one browser and one pod and run in order.
  */
 @Tag("host")
@@ -289,6 +299,105 @@ class ConsoleBrowserHostTest {
 		screenshot("stats");
 		js("document.getElementById('theme-toggle').click();");
 		screenshot("stats-other-theme");
+	}
+
+	@Test
+	@Order(8)
+	void uploadsAnImageArchiveWithProgressAndExportsIt() throws IOException {
+		// a random layer (it does not compress away) large enough for several progress events
+		byte[] payload = new byte[8 << 20];
+		new java.util.Random().nextBytes(payload);
+		BuiltImage image = OciImageBuilder.busybox()
+			.layer(LayerBuilder.create().file("/data/payload.bin", payload, 0644))
+			.cmd("sh")
+			.build();
+		String name = "upload.test/console-upload-" + UUID.randomUUID().toString().substring(0, 8) + ":v1";
+		Path archive = Files.createTempFile("console-upload", ".oci.tar");
+		try {
+			Files.write(archive, TestImageArchives.ociLayout(Map.of(name, image)));
+			browser.get(url("/images"));
+			browser.findElement(By.id("upload-file")).sendKeys(archive.toAbsolutePath().toString());
+			browser.findElement(By.id("upload-button")).click();
+			waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-result"), "Imported"));
+		}
+		finally {
+			Files.deleteIfExists(archive);
+		}
+		WebElement bar = browser.findElement(By.id("upload-progress"));
+		assertThat(bar.getDomProperty("value")).as("the bar is full").isEqualTo(bar.getDomProperty("max"));
+		assertThat(Double.parseDouble(bar.getDomProperty("max"))).isGreaterThan(payload.length);
+		assertThat(browser.findElement(By.id("upload-status")).getText()).endsWith("(100%)");
+		assertThat(browser.findElement(By.id("upload-result")).getText()).contains(name)
+			.contains(image.imageId().substring(7, 19));
+		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("images-table"), name));
+		screenshot("images-upload");
+
+		WebElement row = browser.findElement(By.cssSelector("tr.image-row[data-id='" + image.imageId() + "']"));
+		String export = row.findElement(By.cssSelector("a.export-link")).getAttribute("href");
+		assertThat(export).endsWith("/api/v1/images/" + image.imageId() + "/export");
+		assertThat(restStatus(export)).isEqualTo(200);
+	}
+
+	@Test
+	@Order(9)
+	void createsAnApiTokenOnTheAccessPageThatWorksUntilRevoked() throws Exception {
+		browser.get(url("/access"));
+		assertThat(browser.findElement(By.id("me-name")).getText()).isEqualTo("ada");
+		assertThat(browser.findElement(By.id("me-roles")).getText()).contains("admin");
+		// the repeat is checked in the page; the length rule is the server's, and its detail is shown
+		changePassword("one-long-password", "another-long-password");
+		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("password-result"), "differ"));
+		changePassword("short", "short");
+		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("password-result"), "at least 12 characters"));
+
+		String name = "browser-ci-" + UUID.randomUUID().toString().substring(0, 8);
+		browser.findElement(By.id("token-name")).sendKeys(name);
+		new Select(browser.findElement(By.id("token-scope"))).selectByValue("read");
+		WebElement days = browser.findElement(By.id("token-days"));
+		days.clear();
+		days.sendKeys("1");
+		browser.findElement(By.id("token-button")).click();
+
+		WebElement secretBox = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("token-secret")));
+		String secret = secretBox.getDomProperty("value");
+		assertThat(secret).startsWith("rcri_");
+		assertThat(browser.findElement(By.id("token-secret-panel")).getText()).contains("will not be shown again");
+		By row = By.cssSelector("tr.token-row[data-name='" + name + "']");
+		waitFor(ExpectedConditions.presenceOfElementLocated(row));
+		assertThat(browser.findElement(By.id("tokens-table")).getText()).doesNotContain(secret);
+
+		HttpResponse<String> me = apiAsToken("/api/v1/users/me", secret);
+		assertThat(me.statusCode()).isEqualTo(200);
+		assertThat(me.body()).contains("\"username\":\"token:" + name + "\"");
+
+		browser.findElement(By.id("audit-refresh")).click();
+		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), "POST /api/v1/tokens"));
+		screenshot("access");
+
+		browser.findElement(row).findElement(By.cssSelector("[data-revoke-token]")).click();
+		waitFor(ExpectedConditions.alertIsPresent()).accept();
+		waitFor(d -> d.findElements(row).isEmpty());
+		assertThat(apiAsToken("/api/v1/users/me", secret).statusCode()).isEqualTo(401);
+	}
+
+	private void changePassword(String password, String repeat) {
+		for (String id : List.of("new-password", "repeat-password")) {
+			browser.findElement(By.id(id)).clear();
+		}
+		browser.findElement(By.id("new-password")).sendKeys(password);
+		browser.findElement(By.id("repeat-password")).sendKeys(repeat);
+		browser.findElement(By.id("password-button")).click();
+	}
+
+	/** A GET as a script would send it: no session, the token as a bearer. */
+	private HttpResponse<String> apiAsToken(String path, String secret) throws IOException, InterruptedException {
+		try (HttpClient http = HttpClient.newHttpClient()) {
+			return http.send(HttpRequest.newBuilder(URI.create(url(path)))
+				.header("Authorization", "Bearer " + secret)
+				.header("Accept", "application/json")
+				.GET()
+				.build(), HttpResponse.BodyHandlers.ofString());
+		}
 	}
 
 	private String startContainer(String name, String... command) {

@@ -5,6 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.rocketcri.console.security.ApiTokens;
+import io.rocketcri.console.security.AuditLog;
+import io.rocketcri.console.security.ConsoleUsers;
+import io.rocketcri.console.security.Role;
+import io.rocketcri.console.security.TokenScope;
 import io.rocketcri.container.Container;
 import io.rocketcri.container.ContainerService;
 import io.rocketcri.container.ContainerState;
@@ -41,6 +46,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -68,6 +74,15 @@ class ConsolePagesTest {
 
 	@Autowired
 	ConsoleEvents events;
+
+	@Autowired
+	ConsoleUsers users;
+
+	@Autowired
+	ApiTokens tokens;
+
+	@Autowired
+	AuditLog audit;
 
 	@MockitoBean
 	ContainerService containers;
@@ -129,7 +144,7 @@ class ConsolePagesTest {
 	void everyPageRendersForAViewerWithoutInlineScriptsOrStyles() throws Exception {
 		for (String page : List.of("/", "/pods", "/pods/table", "/pods/" + web.id(), "/containers", "/containers/table",
 				"/containers/" + httpd.id(), "/containers/" + httpd.id() + "/logs", "/containers/" + job.id() + "/troubleshoot",
-				"/troubleshoot", "/images", "/images/table", "/volumes", "/events", "/stats")) {
+				"/troubleshoot", "/images", "/images/table", "/volumes", "/events", "/stats", "/access")) {
 			MvcResult result = mvc.perform(get(page).with(user("vera").roles("VIEWER")))
 				.andExpect(status().isOk())
 				.andExpect(header().string("Content-Security-Policy", org.hamcrest.Matchers.containsString("default-src 'self'")))
@@ -250,14 +265,87 @@ class ConsolePagesTest {
 	}
 
 	@Test
-	void imagesPageOffersPullAndPruneToAdminsOnly() throws Exception {
-		assertThat(page("/images")).contains("registry.test/busybox:v1").doesNotContain("id=\"pull-form\"");
+	void imagesPageOffersPullPruneAndUploadToAdminsOnlyAndExportToEveryone() throws Exception {
+		String export = "href=\"/api/v1/images/sha256:" + "ab".repeat(32) + "/export\"";
+		assertThat(page("/images")).contains("registry.test/busybox:v1").doesNotContain("id=\"pull-form\"")
+			.doesNotContain("id=\"upload-form\"")
+			.contains(export);
 		String admin = mvc.perform(get("/images").with(user("ada").roles("ADMIN", "VIEWER")))
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
 		assertThat(admin).contains("id=\"pull-form\"").contains("data-pull-url=\"/api/v1/images/pull\"")
-			.contains("data-prune-url=\"/api/v1/images/prune\"");
+			.contains("data-prune-url=\"/api/v1/images/prune\"")
+			.contains("id=\"upload-form\"")
+			.contains("data-import-url=\"/api/v1/images/import\"")
+			.contains("id=\"upload-progress\"")
+			.contains(export);
+	}
+
+	@Test
+	void aViewerSeesWhoTheyAreAndTheirPasswordFormOnly() throws Exception {
+		String html = page("/access");
+		assertThat(html).contains("<dd id=\"me-name\">vera</dd>").contains("<dd id=\"me-roles\">viewer</dd>")
+			.contains("id=\"password-form\"")
+			.contains("data-url=\"/api/v1/users/me/password\"")
+			.contains("href=\"/access\"");
+		assertThat(html).doesNotContain("id=\"users-table\"").doesNotContain("id=\"user-form\"")
+			.doesNotContain("id=\"tokens-table\"")
+			.doesNotContain("id=\"token-form\"")
+			.doesNotContain("id=\"audit-table\"");
+		for (String table : List.of("/access/users", "/access/tokens", "/access/audit")) {
+			mvc.perform(get(table).with(user("vera").roles("VIEWER"))).andExpect(status().isForbidden());
+		}
+	}
+
+	@Test
+	void anAdminSeesUsersTokensWithoutSecretsAndTheAuditLog() throws Exception {
+		if (users.list().stream().noneMatch(u -> u.username().equals("otto"))) {
+			users.create("otto", "otto-password-123", Role.VIEWER);
+		}
+		String secret = tokens.create("pages-ci", TokenScope.WRITE, Duration.ofDays(7), "ada").secret();
+		audit.record("ada", "DELETE /api/v1/pods/feedface", null, "204", "192.0.2.7");
+		audit.record("mallory", "POST /api/v1/tokens", null, "denied", "192.0.2.66");
+
+		String html = admin("/access");
+		assertThat(html).contains("<dd id=\"me-roles\">admin, viewer</dd>").contains("id=\"password-form\"");
+		assertThat(html).contains("id=\"users-table\"").contains("data-username=\"otto\"")
+			.contains("data-delete-user=\"otto\"")
+			.contains("id=\"user-form\"");
+		assertThat(html).contains("id=\"tokens-table\"").contains("data-name=\"pages-ci\"").contains(">write<")
+			.contains("id=\"token-form\"")
+			.contains("data-url=\"/api/v1/tokens\"")
+			.doesNotContain(secret);
+		assertThat(html).contains("id=\"audit-table\"").contains("DELETE /api/v1/pods/feedface").contains("192.0.2.7")
+			.contains("class=\"error\">denied<");
+
+		assertThat(admin("/access/users")).startsWith("<table").contains(">otto<").doesNotContain("<html");
+		assertThat(admin("/access/tokens")).contains(">pages-ci<").doesNotContain(secret);
+		assertThat(admin("/access/audit")).contains("mallory");
+	}
+
+	@Test
+	void theAccessPagesChangesGoThroughTheApiAndNeedTheCsrfHeader() throws Exception {
+		String html = admin("/access");
+		assertThat(html).contains("<meta name=\"_csrf\"").contains("<meta name=\"_csrf_header\"")
+			.contains("src=\"/js/access.js\"");
+		String body = "{\"name\":\"no-csrf\",\"scope\":\"read\",\"expiresInDays\":1}";
+		mvc.perform(post("/api/v1/tokens").with(user("ada").roles("ADMIN", "VIEWER"))
+			.contentType("application/json")
+			.content(body)).andExpect(status().isForbidden());
+		assertThat(tokens.list()).noneMatch(t -> t.name().equals("no-csrf"));
+		mvc.perform(post("/api/v1/tokens").with(user("ada").roles("ADMIN", "VIEWER"))
+			.with(csrf().asHeader())
+			.contentType("application/json")
+			.content(body)).andExpect(status().isCreated());
+		mvc.perform(delete("/api/v1/users/otto").with(user("ada").roles("ADMIN", "VIEWER")))
+			.andExpect(status().isForbidden());
+		mvc.perform(post("/api/v1/users").with(user("vera").roles("VIEWER"))
+			.with(csrf().asHeader())
+			.contentType("application/json")
+			.content("{\"username\":\"eve\",\"password\":\"eve-password-123\",\"role\":\"admin\"}"))
+			.andExpect(status().isForbidden());
+		assertThat(users.list()).noneMatch(u -> u.username().equals("eve"));
 	}
 
 	@Test
@@ -265,6 +353,14 @@ class ConsolePagesTest {
 		mvc.perform(get("/containers/" + httpd.id() + "/exec").with(user("vera").roles("VIEWER")))
 			.andExpect(status().isOk()); // the page; the WebSocket itself needs ADMIN
 		mvc.perform(get("/console/exec/" + httpd.id()).with(user("vera").roles("VIEWER"))).andExpect(status().isForbidden());
+	}
+
+	private String admin(String path) throws Exception {
+		return mvc.perform(get(path).with(user("ada").roles("ADMIN", "VIEWER")))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
 	}
 
 	private String page(String path) throws Exception {
