@@ -36,7 +36,11 @@ import io.rocketcri.testsupport.TestRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -51,7 +55,44 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class LifecycleBenchmark {
 
-	static final int ROUNDS = 20;
+	static final int ROUNDS = Integer.getInteger("rounds", 20);
+
+	/** Times every process the runtime spawns and every H2 statement (see {@link StepProfile}). */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Probes {
+
+		@Bean
+		@Primary
+		io.rocketcri.engine.CommandRunner timedCommandRunner() {
+			return new StepProfile.TimedRunner(new io.rocketcri.engine.ProcessCommandRunner());
+		}
+
+		@Bean
+		static BeanPostProcessor timedDataSource() {
+			return new BeanPostProcessor() {
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String name) {
+					if (bean instanceof javax.sql.DataSource ds) {
+						return StepProfile.timed(ds);
+					}
+					if (bean instanceof io.rocketcri.engine.oci.OciRuntime) {
+						return StepProfile.timedInterface(io.rocketcri.engine.oci.OciRuntime.class, bean, "[oci] ");
+					}
+					if (bean instanceof io.rocketcri.engine.HostOs) {
+						return StepProfile.timedInterface(io.rocketcri.engine.HostOs.class, bean, "[host] ");
+					}
+					if (bean instanceof io.rocketcri.engine.ns.NamespacePinner) {
+						return StepProfile.timedInterface(io.rocketcri.engine.ns.NamespacePinner.class, bean, "[pinner] ");
+					}
+					if (bean instanceof io.rocketcri.network.PodNetwork) {
+						return StepProfile.timedInterface(io.rocketcri.network.PodNetwork.class, bean, "[network] ");
+					}
+					return bean;
+				}
+			};
+		}
+
+	}
 
 	static final RuntimeUnderTest runtime = new RuntimeUnderTest("lifecycle-benchmark");
 
@@ -60,7 +101,7 @@ class LifecycleBenchmark {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry props) throws Exception {
 		runtime.register(props);
-		runtime.bridgeNetwork("rocket-bench", "rcri-bench0", "10.232.9.0/24", true);
+		runtime.bridgeNetwork("rocket-bench", "rcri-perf0", "10.232.44.0/24", true);
 		runtime.trustRegistry(registry.address());
 	}
 
@@ -71,13 +112,20 @@ class LifecycleBenchmark {
 		List<Long> containers = new ArrayList<>();
 		List<Long> bare = new ArrayList<>();
 		java.util.Map<String, List<Long>> phases = new java.util.LinkedHashMap<>();
+		StepProfile profile = new StepProfile();
 		try (CriSocketClient client = new CriSocketClient(runtime.socket())) {
 			client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
 			for (int i = 0; i < ROUNDS; i++) {
 				long start = System.nanoTime();
+				var step = profile.begin();
 				String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig("p" + i)).build()).getPodSandboxId();
+				profile.end("pod run", step);
+				step = profile.begin();
 				client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				profile.end("pod stop", step);
+				step = profile.begin();
 				client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				profile.end("pod remove", step);
 				pods.add(System.nanoTime() - start);
 			}
 			PodSandboxConfig podConfig = podConfig("ctr");
@@ -85,6 +133,7 @@ class LifecycleBenchmark {
 			Path bundle = null;
 			for (int i = 0; i < ROUNDS; i++) {
 				long start = System.nanoTime();
+				var step = profile.begin();
 				String id = client.runtime()
 					.createContainer(CreateContainerRequest.newBuilder()
 						.setPodSandboxId(pod)
@@ -97,16 +146,23 @@ class LifecycleBenchmark {
 						.build())
 					.getContainerId();
 				long created = System.nanoTime();
+				profile.end("container create", step);
+				step = profile.begin();
 				client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
 				long started = System.nanoTime();
+				profile.end("container start", step);
 				if (i == ROUNDS - 1) {
 					bundle = copyBundle(client, id);
 				}
 				long beforeStop = System.nanoTime();
+				step = profile.begin();
 				client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
 				long stopped = System.nanoTime();
+				profile.end("container stop", step);
+				step = profile.begin();
 				client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
 				long removed = System.nanoTime();
+				profile.end("container remove", step);
 				phases.computeIfAbsent("create", k -> new ArrayList<>()).add(created - start);
 				phases.computeIfAbsent("start", k -> new ArrayList<>()).add(started - created);
 				phases.computeIfAbsent("stop", k -> new ArrayList<>()).add(stopped - beforeStop);
@@ -129,7 +185,7 @@ class LifecycleBenchmark {
 			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
 		}
 		finally {
-			new ProcessBuilder("ip", "link", "del", "rcri-bench0").start().waitFor();
+			new ProcessBuilder("ip", "link", "del", "rcri-perf0").start().waitFor();
 		}
 		System.out.printf("%nLIFECYCLE BENCHMARK  %d rounds each%n", ROUNDS);
 		print("bare runc create/start/kill/delete", bare);
@@ -138,6 +194,9 @@ class LifecycleBenchmark {
 		print("CRI pod run/stop/remove (CNI bridge)", pods);
 		System.out.printf("  container / bare runc   p50 %.2fx (target 1.3x)%n", (double) p(containers, 50) / p(bare, 50));
 		System.out.printf("  pod / bare runc         p50 %.2fx (target 1.5x)%n%n", (double) p(pods, 50) / p(bare, 50));
+		System.out.printf("STEP PROFILE  (spans started in a step: spawns, H2, fsync; sleeps on any thread)%n%s%n",
+				profile.report());
+		profile.close();
 	}
 
 	/** The bundle rocket-cri wrote, with its own root mount point, so runc can run it again as is. */
