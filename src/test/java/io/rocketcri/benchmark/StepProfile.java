@@ -50,12 +50,39 @@ final class StepProfile implements AutoCloseable {
 
 	StepProfile() {
 		SPANS.clear();
+		SAMPLES.clear();
 		this.jfr.enable("jdk.FileForce").withThreshold(Duration.ZERO).withStackTrace();
 		this.jfr.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO).withStackTrace();
 		this.jfr.onEvent("jdk.FileForce",
 				e -> SPANS.add(new Span("fsync " + shortPath(e.getString("path")), e.getStartTime(), e.getDuration().toNanos())));
 		this.jfr.onEvent("jdk.ThreadSleep", e -> SPANS.add(new Span("sleep " + sleeper(e), e.getStartTime(), e.getDuration().toNanos())));
+		// CPU samples of the runtime's threads, named after their innermost rocket-cri frame: what
+		// the Java code itself spends (JIT, JSON, H2 internals show up under their caller)
+		this.jfr.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+		this.jfr.onEvent("jdk.ExecutionSample", e -> {
+			String where = sampled(e);
+			if (where != null) {
+				SAMPLES.add(new Span(where, e.getStartTime(), 0));
+			}
+		});
 		this.jfr.startAsync();
+	}
+
+	static final ConcurrentLinkedQueue<Span> SAMPLES = new ConcurrentLinkedQueue<>();
+
+	/** "Class.method" of the innermost frame in io.rocketcri (not the benchmark's), or null. */
+	private static String sampled(jdk.jfr.consumer.RecordedEvent e) {
+		if (e.getStackTrace() == null) {
+			return null;
+		}
+		for (var frame : e.getStackTrace().getFrames()) {
+			String type = frame.getMethod().getType().getName();
+			if (type.startsWith("io.rocketcri") && !type.startsWith("io.rocketcri.benchmark")
+					&& !type.startsWith("io.rocketcri.cri.api")) {
+				return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
+			}
+		}
+		return null;
 	}
 
 	private static String shortPath(String path) {
@@ -85,6 +112,17 @@ final class StepProfile implements AutoCloseable {
 	/** Marks a step of the benchmark's own thread, from now until {@link #end}. */
 	Instant begin() {
 		return Instant.now();
+	}
+
+	/** Nanoseconds of spans named so that {@code which} accepts them, started between the two instants. */
+	static long sum(Instant from, Instant to, java.util.function.Predicate<String> which) {
+		long total = 0;
+		for (Span s : SPANS) {
+			if (which.test(s.what()) && !s.start().isBefore(from) && s.start().isBefore(to)) {
+				total += s.nanos();
+			}
+		}
+		return total;
 	}
 
 	void end(String step, Instant start) {
@@ -150,6 +188,17 @@ final class StepProfile implements AutoCloseable {
 			}
 			out.append(String.format("      %-36s ~    %6.2f ms%n", "(not in a span: JVM, files, gRPC)",
 					Math.max(0, mean(walls) - explained) / 1e6));
+			Map<String, Integer> samples = new TreeMap<>();
+			for (Span sample : SAMPLES) {
+				for (Window w : rounds) {
+					if (!sample.start().isBefore(w.start()) && sample.start().isBefore(w.end())) {
+						samples.merge(sample.what(), 1, Integer::sum);
+					}
+				}
+			}
+			samples.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(6)
+				.forEach(e -> out.append(String.format("      cpu %-32s %5.1f samples/round%n", e.getKey(),
+						e.getValue() / (double) rounds.size())));
 		});
 		return out.toString();
 	}
