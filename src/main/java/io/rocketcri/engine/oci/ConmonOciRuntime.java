@@ -90,7 +90,9 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 
 	/**
 	 * {@code rocket_cri_oci_invocation_duration_seconds{tool,operation,outcome}}: each runc call,
-	 * and conmon's create (conmon + runc create, until conmon reports the pid) and exec.
+	 * and conmon's create (conmon + runc create, until conmon reports the pid) and exec. The
+	 * start and kill that rocket-cri does itself for runc (see {@link #start}, {@link #kill}) keep
+	 * {@code tool="runc"}: the operation is runc's, only the process is gone.
 	 */
 	private final MeterRegistry meters;
 
@@ -247,11 +249,11 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 			// runc checks the init every 100 ms while it waits; so do we
 			byte[] written = this.host.drainFifo(fifo, Duration.ofMillis(100), init.get()::alive);
 			if (written.length == 0) {
-				time("exec.fifo", "start", "failure", start);
+				time(container.runtimeHandler(), "start", "failure", start);
 				throw new OciException(action + ": container process is already dead", Reason.NOT_RUNNING, null);
 			}
 			Files.deleteIfExists(fifo);
-			time("exec.fifo", "start", "success", start);
+			time(container.runtimeHandler(), "start", "success", start);
 		}
 		catch (HostOsException ex) {
 			if (ex.errno() == HostOsException.ENOENT) {
@@ -315,10 +317,10 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 				sent = this.host.signalIfStartedAt(init.get().pid(), init.get().startTime(), signal);
 			}
 			catch (IOException ex) {
-				time("pidfd", "kill", "failure", start);
+				time(container.runtimeHandler(), "kill", "failure", start);
 				throw new OciException(action + ": " + ex.getMessage(), Reason.FAILED, ex);
 			}
-			time("pidfd", "kill", sent ? "success" : "failure", start);
+			time(container.runtimeHandler(), "kill", sent ? "success" : "failure", start);
 			if (!sent) {
 				// runc's words, which callers already treat as "it has exited"
 				throw new OciException(action + ": container not running", Reason.NOT_RUNNING, null);
