@@ -116,26 +116,14 @@ class LifecycleBenchmark {
 		StepProfile profile = new StepProfile();
 		try (CriSocketClient client = new CriSocketClient(runtime.socket())) {
 			client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
-			for (int i = 0; i < ROUNDS; i++) {
-				long start = System.nanoTime();
-				var step = profile.begin();
-				var podStart = step;
-				String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig("p" + i)).build()).getPodSandboxId();
-				profile.end("pod run", step);
-				step = profile.begin();
-				client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-				profile.end("pod stop", step);
-				step = profile.begin();
-				client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-				profile.end("pod remove", step);
-				pods.add(System.nanoTime() - start);
-				plugins.add(StepProfile.sum(podStart, java.time.Instant.now(),
-						what -> what.startsWith("spawn ") && (what.endsWith(" ADD") || what.endsWith(" DEL"))));
-			}
 			PodSandboxConfig podConfig = podConfig("ctr");
 			String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build()).getPodSandboxId();
 			Path bundle = null;
-			for (int i = 0; i < ROUNDS; i++) {
+			Path runcRoot = Files.createTempDirectory("bench-runc");
+			// Interleaved: each round runs a container, a bare runc and a pod cycle back to back, so
+			// that the load of a shared machine weighs on all three alike and the ratios hold.
+			// Round -1 only warms up and copies the bundle bare runc runs.
+			for (int i = -1; i < ROUNDS; i++) {
 				long start = System.nanoTime();
 				var step = profile.begin();
 				String id = client.runtime()
@@ -155,7 +143,7 @@ class LifecycleBenchmark {
 				client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
 				long started = System.nanoTime();
 				profile.end("container start", step);
-				if (i == ROUNDS - 1) {
+				if (bundle == null) {
 					bundle = copyBundle(client, id);
 				}
 				long beforeStop = System.nanoTime();
@@ -167,23 +155,16 @@ class LifecycleBenchmark {
 				client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
 				long removed = System.nanoTime();
 				profile.end("container remove", step);
+				if (i < 0) {
+					continue;
+				}
 				phases.computeIfAbsent("create", k -> new ArrayList<>()).add(created - start);
 				phases.computeIfAbsent("start", k -> new ArrayList<>()).add(started - created);
 				phases.computeIfAbsent("stop", k -> new ArrayList<>()).add(stopped - beforeStop);
 				phases.computeIfAbsent("remove", k -> new ArrayList<>()).add(removed - stopped);
-				if (i < ROUNDS - 1) {
-					containers.add(System.nanoTime() - start);
-				}
-			}
-			Path runcRoot = Files.createTempDirectory("bench-runc");
-			for (int i = 0; i < ROUNDS; i++) {
-				String id = "bench-" + UUID.randomUUID();
-				long start = System.nanoTime();
-				runc(runcRoot, "create", "--bundle", bundle.toString(), id);
-				runc(runcRoot, "start", id);
-				runc(runcRoot, "kill", id, "KILL");
-				runc(runcRoot, "delete", "--force", id);
-				bare.add(System.nanoTime() - start);
+				containers.add(removed - start - (beforeStop - started));
+				bare.add(bareCycle(runcRoot, bundle));
+				pod(client, profile, i, pods, plugins);
 			}
 			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
 			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
@@ -191,6 +172,38 @@ class LifecycleBenchmark {
 		finally {
 			new ProcessBuilder("ip", "link", "del", "rcri-perf0").start().waitFor();
 		}
+		report(profile, pods, containers, bare, plugins, phases);
+	}
+
+	private static long bareCycle(Path runcRoot, Path bundle) throws Exception {
+		String id = "bench-" + UUID.randomUUID();
+		long start = System.nanoTime();
+		runc(runcRoot, "create", "--bundle", bundle.toString(), id);
+				runc(runcRoot, "start", id);
+				runc(runcRoot, "kill", id, "KILL");
+				runc(runcRoot, "delete", "--force", id);
+		return System.nanoTime() - start;
+	}
+
+	private static void pod(CriSocketClient client, StepProfile profile, int i, List<Long> pods, List<Long> plugins) {
+				long start = System.nanoTime();
+				var step = profile.begin();
+				var podStart = step;
+				String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig("p" + i)).build()).getPodSandboxId();
+				profile.end("pod run", step);
+				step = profile.begin();
+				client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				profile.end("pod stop", step);
+				step = profile.begin();
+				client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				profile.end("pod remove", step);
+				pods.add(System.nanoTime() - start);
+				plugins.add(StepProfile.sum(podStart, java.time.Instant.now(),
+						what -> what.startsWith("spawn ") && (what.endsWith(" ADD") || what.endsWith(" DEL"))));
+	}
+
+	private static void report(StepProfile profile, List<Long> pods, List<Long> containers, List<Long> bare,
+			List<Long> plugins, java.util.Map<String, List<Long>> phases) {
 		System.out.printf("%nLIFECYCLE BENCHMARK  %d rounds each%n", ROUNDS);
 		print("bare runc create/start/kill/delete", bare);
 		print("CRI container create/start/stop/remove", containers);
