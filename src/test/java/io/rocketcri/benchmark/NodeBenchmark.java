@@ -453,6 +453,8 @@ class NodeBenchmark {
 
 		final boolean aot;
 
+		private Path base;
+
 		private Launched(Process process, Path socket, long readyNanos, boolean aot) {
 			this.process = process;
 			this.socket = socket;
@@ -500,7 +502,9 @@ class NodeBenchmark {
 				.redirectOutput(base.resolve("rocket-cri.log").toFile())
 				.start();
 			awaitReady(socket, process);
-			return new Launched(process, socket, System.nanoTime() - start, aot);
+			Launched launched = new Launched(process, socket, System.nanoTime() - start, aot);
+			launched.base = base;
+			return launched;
 		}
 
 		/** JEP 514: one run with -XX:AOTCacheOutput records and assembles the cache when the JVM exits. */
@@ -541,9 +545,14 @@ class NodeBenchmark {
 			}
 		}
 
-		void stop() throws InterruptedException {
+		void stop() throws Exception {
 			this.process.destroy();
 			this.process.waitFor();
+			// the runtime makes <state>/ns a private mount of its own; it outlives the process
+			for (Path run : List.of(this.base, this.base.resolve("training"))) {
+				new ProcessBuilder("umount", "-l", run.resolve("state/ns").toString()).redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+			}
 		}
 
 	}
