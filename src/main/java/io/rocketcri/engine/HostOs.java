@@ -162,4 +162,44 @@ public interface HostOs {
 	 */
 	void writeFifo(Path fifo, byte[] data) throws IOException;
 
+
+	/**
+	 * Sends {@code signal} to process {@code pid} only while it is the process that started at
+	 * {@code startTime} ({@code /proc/<pid>/stat} field 22, clock ticks after boot), as runc
+	 * checks before it signals a container's init. pidfd_open(2) holds the process while its
+	 * start time is compared and pidfd_send_signal(2) signals that very process, so a pid reused
+	 * in between never gets the signal (runc's own check leaves that window open).
+	 * @return false when there is no such process any more, or the pid now names another one
+	 */
+	boolean signalIfStartedAt(int pid, long startTime, int signal) throws IOException;
+
+	/**
+	 * Reads the FIFO {@code fifo} to end-of-file as runc start reads a container's exec.fifo:
+	 * opened for reading without blocking (which releases a writer waiting in its open), then
+	 * poll(2) until a writer has come and gone, collecting what it wrote.
+	 * @param checkEvery how often {@code writerMayCome} is asked while no writer has come yet
+	 * @param writerMayCome false once waiting is pointless (the writer died): then what was read
+	 * so far, usually nothing, is returned
+	 */
+	byte[] drainFifo(Path fifo, java.time.Duration checkEvery, java.util.function.BooleanSupplier writerMayCome)
+			throws IOException;
+
+	/**
+	 * Creates new namespaces of the given kinds ({@code "net"}, {@code "ipc"}, {@code "uts"}) and
+	 * bind-mounts each onto its pin file (which must exist), without a helper process: a fresh
+	 * platform thread unshare(2)s them (these three kinds are per thread, so the JVM's other
+	 * threads never see them), sets {@code hostname} in a new UTS namespace, brings {@code lo} up
+	 * in a new network namespace, mounts {@code /proc/thread-self/ns/<kind>} onto the pins and
+	 * ends. Nothing else runs on that thread.
+	 * @param hostname for a new UTS namespace; null leaves the host's name
+	 */
+	void pinNewNamespaces(java.util.Map<String, Path> pinsByKind, String hostname) throws IOException;
+
+	/**
+	 * Brings the loopback interface up in the network namespace at {@code netns} (a pin or a
+	 * {@code /proc/<pid>/ns/net} link), from a fresh platform thread that setns(2)es into it;
+	 * what {@code ip link set lo up} does, without the process.
+	 */
+	void bringUpLoopback(Path netns) throws IOException;
+
 }

@@ -134,6 +134,65 @@ public final class LinuxHostOs implements HostOs {
 
 	private static final int O_CLOEXEC = 02000000;
 
+	private static final MethodHandle SYSCALL_PIDFD_OPEN = LINKER.downcallHandle(
+			LIBC.find("syscall").orElseThrow(() -> new UnsupportedOperationException("libc has no symbol syscall")),
+			FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(1),
+			Linker.Option.captureCallState("errno"));
+
+	private static final MethodHandle SYSCALL_PIDFD_SEND_SIGNAL = LINKER.downcallHandle(
+			LIBC.find("syscall").orElseThrow(() -> new UnsupportedOperationException("libc has no symbol syscall")),
+			FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+			Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+	private static final long SYS_PIDFD_OPEN = 434;
+
+	private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+
+	private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+	private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+	private static final MethodHandle UNSHARE = capturing("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+	private static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+	private static final MethodHandle SETHOSTNAME = capturing("sethostname",
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+	private static final MethodHandle SOCKET = capturing("socket",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+
+	/** ioctl(2) is variadic: the request's argument is the pointer to a struct ifreq here. */
+	private static final MethodHandle IOCTL = LINKER.downcallHandle(
+			LIBC.find("ioctl").orElseThrow(() -> new UnsupportedOperationException("libc has no symbol ioctl")),
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2),
+			Linker.Option.captureCallState("errno"));
+
+	private static final int O_RDONLY = 0;
+
+	private static final short POLLIN = 0x1;
+
+	private static final short POLLHUP = 0x10;
+
+	private static final int CLONE_NEWUTS = 0x04000000;
+
+	private static final int CLONE_NEWIPC = 0x08000000;
+
+	private static final int CLONE_NEWNET = 0x40000000;
+
+	private static final int AF_INET = 2;
+
+	private static final int SOCK_DGRAM = 2;
+
+	private static final long SIOCGIFFLAGS = 0x8913;
+
+	private static final long SIOCSIFFLAGS = 0x8914;
+
+	private static final short IFF_UP = 0x1;
+
+	/** struct ifreq: char ifr_name[16], then a union whose short ifr_flags we use; 40 bytes on LP64. */
+	private static final long IFREQ_SIZE = 40;
+
 	/** glibc 2.32+: the message for an errno, thread-safe and locale-independent; may be absent. */
 	private static final MethodHandle STRERRORDESC_NP = LIBC.find("strerrordesc_np")
 		.map((symbol) -> LINKER.downcallHandle(symbol, FunctionDescriptor.of(ADDRESS, JAVA_INT)))
@@ -361,6 +420,231 @@ public final class LinuxHostOs implements HostOs {
 			}
 			return null;
 		});
+	}
+
+	@Override
+	public boolean signalIfStartedAt(int pid, long startTime, int signal) throws IOException {
+		if (pid <= 0) {
+			throw new IllegalArgumentException("signalIfStartedAt needs a process id, not " + pid);
+		}
+		return NativeCalls.call((arena, state) -> {
+			int pidfd = (int) (long) SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
+			if (pidfd < 0) {
+				int errno = errno(state);
+				if (errno == HostOsException.ESRCH) {
+					return false;
+				}
+				throw new HostOsException("pidfd_open", "pid " + pid, errno, describe(errno));
+			}
+			try {
+				// read after the open: if the process we hold is gone and the pid reused, this differs
+				if (processStartTime(pid) != startTime) {
+					return false;
+				}
+				int rc = (int) (long) SYSCALL_PIDFD_SEND_SIGNAL.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, pidfd, signal,
+						MemorySegment.NULL, 0);
+				if (rc < 0) {
+					int errno = errno(state);
+					if (errno == HostOsException.ESRCH) {
+						return false;
+					}
+					throw new HostOsException("pidfd_send_signal " + signal, "pid " + pid, errno, describe(errno));
+				}
+				return true;
+			}
+			finally {
+				int closed = (int) CLOSE.invokeExact(state, pidfd);
+			}
+		});
+	}
+
+	/** Field 22 of /proc/<pid>/stat, or -1 when there is no such process. */
+	static long processStartTime(int pid) {
+		String text;
+		try {
+			text = java.nio.file.Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		// the command may hold spaces and parentheses: fields count from the last ')'
+		String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+		return fields.length > 19 ? Long.parseLong(fields[19]) : -1;
+	}
+
+	@Override
+	public byte[] drainFifo(Path fifo, java.time.Duration checkEvery, java.util.function.BooleanSupplier writerMayCome)
+			throws IOException {
+		int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, checkEvery.toMillis()));
+		return NativeCalls.call((arena, state) -> {
+			int fd = (int) OPEN.invokeExact(state, cString(arena, fifo), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+			check(fd, state, "open (read, non-blocking)", fifo);
+			try {
+				java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+				MemorySegment pollfd = arena.allocate(8, 4);
+				MemorySegment buffer = arena.allocate(512);
+				boolean writerCame = false;
+				while (true) {
+					pollfd.set(JAVA_INT, 0, fd);
+					pollfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+					pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+					int ready = (int) POLL.invokeExact(state, pollfd, 1L, timeoutMillis);
+					if (ready < 0) {
+						if (errno(state) == 4) { // EINTR
+							continue;
+						}
+						check(ready, state, "poll", fifo);
+					}
+					if (ready == 0) {
+						if (!writerCame && !writerMayCome.getAsBoolean()) {
+							return out.toByteArray();
+						}
+						continue;
+					}
+					short revents = pollfd.get(ValueLayout.JAVA_SHORT, 6);
+					if ((revents & POLLIN) != 0) {
+						long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+						if (n > 0) {
+							writerCame = true;
+							out.write(buffer.asSlice(0, n).toArray(JAVA_BYTE));
+							continue;
+						}
+						if (n == 0) {
+							return out.toByteArray(); // every writer has closed
+						}
+						if (errno(state) != HostOsException.EAGAIN) {
+							check(n, state, "read", fifo);
+						}
+						continue;
+					}
+					if ((revents & POLLHUP) != 0) {
+						return out.toByteArray(); // a writer came and went, everything read
+					}
+				}
+			}
+			finally {
+				int closed = (int) CLOSE.invokeExact(state, fd);
+			}
+		});
+	}
+
+	@Override
+	public void pinNewNamespaces(java.util.Map<String, Path> pinsByKind, String hostname) throws IOException {
+		int flags = 0;
+		for (String kind : pinsByKind.keySet()) {
+			flags |= switch (kind) {
+				case "net" -> CLONE_NEWNET;
+				case "ipc" -> CLONE_NEWIPC;
+				case "uts" -> CLONE_NEWUTS;
+				default -> throw new IllegalArgumentException("cannot pin a new " + kind
+						+ " namespace from a thread (only net, ipc, uts are per thread)");
+			};
+		}
+		int cloneFlags = flags;
+		onOwnThread("pin-namespaces", () -> NativeCalls.call((arena, state) -> {
+			int rc = (int) UNSHARE.invokeExact(state, cloneFlags);
+			check(rc, state, "unshare " + pinsByKind.keySet(), Path.of("/proc/thread-self"));
+			if (hostname != null && pinsByKind.containsKey("uts")) {
+				byte[] name = hostname.getBytes(StandardCharsets.UTF_8);
+				MemorySegment cName = arena.allocate(name.length + 1L);
+				MemorySegment.copy(name, 0, cName, JAVA_BYTE, 0, name.length);
+				rc = (int) SETHOSTNAME.invokeExact(state, cName, (long) name.length);
+				check(rc, state, "sethostname " + hostname, pinsByKind.get("uts"));
+			}
+			if (pinsByKind.containsKey("net")) {
+				loopbackUp(arena, state, pinsByKind.get("net"));
+			}
+			for (var pin : pinsByKind.entrySet()) {
+				rc = (int) MOUNT.invokeExact(state, arena.allocateFrom("/proc/thread-self/ns/" + pin.getKey()),
+						cString(arena, pin.getValue()), MemorySegment.NULL, MS_BIND, MemorySegment.NULL);
+				check(rc, state, "mount the new " + pin.getKey() + " namespace on", pin.getValue());
+			}
+			return null;
+		}));
+	}
+
+	@Override
+	public void bringUpLoopback(Path netns) throws IOException {
+		onOwnThread("loopback-up", () -> NativeCalls.call((arena, state) -> {
+			int fd = (int) OPEN.invokeExact(state, cString(arena, netns), O_RDONLY | O_CLOEXEC);
+			check(fd, state, "open network namespace", netns);
+			try {
+				int rc = (int) SETNS.invokeExact(state, fd, CLONE_NEWNET);
+				check(rc, state, "setns", netns);
+			}
+			finally {
+				int closed = (int) CLOSE.invokeExact(state, fd);
+			}
+			loopbackUp(arena, state, netns);
+			return null;
+		}));
+	}
+
+	/** SIOCSIFFLAGS with IFF_UP on lo of the calling thread's network namespace. */
+	private static void loopbackUp(Arena arena, MemorySegment state, Path netns) throws Throwable {
+		int sock = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | O_CLOEXEC, 0);
+		check(sock, state, "socket in network namespace", netns);
+		try {
+			MemorySegment ifreq = arena.allocate(IFREQ_SIZE, 8);
+			ifreq.setString(0, "lo");
+			int rc = (int) IOCTL.invokeExact(state, sock, SIOCGIFFLAGS, ifreq);
+			check(rc, state, "ioctl SIOCGIFFLAGS lo", netns);
+			short flags = ifreq.get(ValueLayout.JAVA_SHORT, 16);
+			ifreq.set(ValueLayout.JAVA_SHORT, 16, (short) (flags | IFF_UP));
+			rc = (int) IOCTL.invokeExact(state, sock, SIOCSIFFLAGS, ifreq);
+			check(rc, state, "ioctl SIOCSIFFLAGS lo up", netns);
+		}
+		finally {
+			int closed = (int) CLOSE.invokeExact(state, sock);
+		}
+	}
+
+	private interface IoAction {
+
+		void run() throws IOException;
+
+	}
+
+	/**
+	 * Runs {@code action} on a new platform thread and waits for it: the thread's namespaces change
+	 * and it must end afterwards, never to be reused (a virtual thread's carrier would be).
+	 */
+	private static void onOwnThread(String name, IoAction action) throws IOException {
+		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+		Thread thread = Thread.ofPlatform().name(name).daemon().start(() -> {
+			try {
+				action.run();
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		boolean interrupted = false;
+		while (true) {
+			try {
+				thread.join();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true; // it takes microseconds; its result decides what the caller must undo
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		Throwable ex = failure.get();
+		if (ex instanceof IOException io) {
+			throw io;
+		}
+		if (ex instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		if (ex instanceof Error error) {
+			throw error;
+		}
+		if (ex != null) {
+			throw new IOException(name + ": " + ex, ex);
+		}
 	}
 
 	/**

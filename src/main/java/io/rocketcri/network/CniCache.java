@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>The entry is written before the first plugin runs (without a result) and again with the
  * result: a crash in between still leaves enough to clean up, and no entry means nothing was ever
- * attached. Writes are atomic (temporary file, fsync, rename).
+ * attached. Writes are atomic (temporary file, rename); the first one is fsynced (see {@link #write}).
  */
 final class CniCache {
 
@@ -121,8 +121,15 @@ final class CniCache {
 		Path file = file(entry.podId());
 		Path temporary = this.dir.resolve("." + entry.podId() + ".json.tmp");
 		Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-			channel.force(true);
+		if (entry.result() == null) {
+			// Durable before the first plugin runs: after a power loss, host-local's reservation
+			// file may survive, and only this record lets the next tear-down release it. The
+			// second write (with the result) is not fsynced (1-3 ms a pod): if a power loss takes
+			// it, this one remains, and DEL without prevResult is what plugins must accept anyway.
+			// A crash of the runtime alone loses nothing either way (the page cache survives it).
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
 		}
 		try {
 			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -84,6 +84,9 @@ public final class CniPodNetwork implements PodNetwork {
 
 	private final KeyedLocks locks = new KeyedLocks();
 
+	/** Brings lo up without a process; null: {@code nsenter … ip link set lo up} (tests' fakes). */
+	private final io.rocketcri.engine.HostOs host;
+
 	/**
 	 * @param configDir where network configurations are read (the first usable one wins)
 	 * @param pluginDirs where plugin binaries are looked up, in order; also {@code CNI_PATH}
@@ -96,6 +99,16 @@ public final class CniPodNetwork implements PodNetwork {
 
 	public CniPodNetwork(Path configDir, List<Path> pluginDirs, Path cacheDir, CommandRunner runner,
 			Options options) {
+		this(configDir, pluginDirs, cacheDir, runner, options, null);
+	}
+
+	/**
+	 * @param host brings {@code lo} up in the pod's namespace from a thread of the runtime; null
+	 * runs {@code nsenter --net=… ip link set lo up} instead
+	 */
+	public CniPodNetwork(Path configDir, List<Path> pluginDirs, Path cacheDir, CommandRunner runner,
+			Options options, io.rocketcri.engine.HostOs host) {
+		this.host = host;
 		this.locator = new CniConfigLocator(configDir);
 		this.invoker = new CniInvoker(pluginDirs, runner, options.pluginTimeout());
 		this.cache = new CniCache(cacheDir);
@@ -129,7 +142,7 @@ public final class CniPodNetwork implements PodNetwork {
 		String podId = PodIds.requireSafe(request.podId());
 		String cniArgs = cniArgs(request);
 		Path netns = request.netns();
-		if (netns == null || !MountTable.current().isNamespaceFile(netns)) {
+		if (netns == null || !isNamespaceFile(netns)) {
 			throw new NetworkException("setting up the network of pod " + podId + ": " + netns
 					+ " is not a network namespace");
 		}
@@ -333,6 +346,11 @@ public final class CniPodNetwork implements PodNetwork {
 
 	private void bringUpLoopback(String podId, Path netns) throws NetworkException {
 		try {
+			if (this.host != null) {
+				// 0.1 ms from a thread of ours against 4–18 ms for nsenter + ip (LifecycleBenchmark)
+				this.host.bringUpLoopback(netns);
+				return;
+			}
 			this.runner.check(Command.of("nsenter", "--net=" + netns, "--", "ip", "link", "set", "lo", "up")
 				.withTimeout(this.options.pluginTimeout()));
 		}
@@ -364,7 +382,12 @@ public final class CniPodNetwork implements PodNetwork {
 
 	/** The namespace file if it still is one: a gone namespace means "no CNI_NETNS" for DEL. */
 	private static Optional<Path> liveNamespace(Path netns) {
-		return netns != null && MountTable.current().isNamespaceFile(netns) ? Optional.of(netns) : Optional.empty();
+		return netns != null && isNamespaceFile(netns) ? Optional.of(netns) : Optional.empty();
+	}
+
+	/** A pin (nsfs inode, two stats) or a {@code /proc/<pid>/ns/net} link; no mountinfo parse. */
+	private static boolean isNamespaceFile(Path netns) {
+		return MountTable.isNamespacePin(netns);
 	}
 
 	/**

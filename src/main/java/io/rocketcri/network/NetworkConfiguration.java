@@ -2,6 +2,7 @@ package io.rocketcri.network;
 
 import io.rocketcri.config.RocketProperties;
 import io.rocketcri.engine.CommandRunner;
+import io.rocketcri.engine.HostOs;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,9 +12,9 @@ import org.springframework.context.annotation.Configuration;
 class NetworkConfiguration {
 
 	@Bean
-	PodNetwork podNetwork(RocketProperties properties, CommandRunner runner) {
+	PodNetwork podNetwork(RocketProperties properties, CommandRunner runner, HostOs host) {
 		return new CniPodNetwork(properties.network().cniConfigDir(), properties.network().cniPluginDirs(),
-				properties.root().resolve("cni/results"), runner);
+				properties.root().resolve("cni/results"), runner, CniPodNetwork.Options.defaults(), host);
 	}
 
 }

@@ -36,7 +36,11 @@ import io.rocketcri.testsupport.TestRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -51,7 +55,44 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class LifecycleBenchmark {
 
-	static final int ROUNDS = 20;
+	static final int ROUNDS = Integer.getInteger("rounds", 20);
+
+	/** Times every process the runtime spawns and every H2 statement (see {@link StepProfile}). */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Probes {
+
+		@Bean
+		@Primary
+		io.rocketcri.engine.CommandRunner timedCommandRunner() {
+			return new StepProfile.TimedRunner(new io.rocketcri.engine.ProcessCommandRunner());
+		}
+
+		@Bean
+		static BeanPostProcessor timedDataSource() {
+			return new BeanPostProcessor() {
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String name) {
+					if (bean instanceof javax.sql.DataSource ds) {
+						return StepProfile.timed(ds);
+					}
+					if (bean instanceof io.rocketcri.engine.oci.OciRuntime) {
+						return StepProfile.timedInterface(io.rocketcri.engine.oci.OciRuntime.class, bean, "[oci] ");
+					}
+					if (bean instanceof io.rocketcri.engine.HostOs) {
+						return StepProfile.timedInterface(io.rocketcri.engine.HostOs.class, bean, "[host] ");
+					}
+					if (bean instanceof io.rocketcri.engine.ns.NamespacePinner) {
+						return StepProfile.timedInterface(io.rocketcri.engine.ns.NamespacePinner.class, bean, "[pinner] ");
+					}
+					if (bean instanceof io.rocketcri.network.PodNetwork) {
+						return StepProfile.timedInterface(io.rocketcri.network.PodNetwork.class, bean, "[network] ");
+					}
+					return bean;
+				}
+			};
+		}
+
+	}
 
 	static final RuntimeUnderTest runtime = new RuntimeUnderTest("lifecycle-benchmark");
 
@@ -60,7 +101,7 @@ class LifecycleBenchmark {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry props) throws Exception {
 		runtime.register(props);
-		runtime.bridgeNetwork("rocket-bench", "rcri-bench0", "10.232.9.0/24", true);
+		runtime.bridgeNetwork("rocket-bench", "rcri-perf0", "10.232.44.0/24", true);
 		runtime.trustRegistry(registry.address());
 	}
 
@@ -70,21 +111,21 @@ class LifecycleBenchmark {
 		List<Long> pods = new ArrayList<>();
 		List<Long> containers = new ArrayList<>();
 		List<Long> bare = new ArrayList<>();
+		List<Long> plugins = new ArrayList<>();
 		java.util.Map<String, List<Long>> phases = new java.util.LinkedHashMap<>();
+		StepProfile profile = new StepProfile();
 		try (CriSocketClient client = new CriSocketClient(runtime.socket())) {
 			client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
-			for (int i = 0; i < ROUNDS; i++) {
-				long start = System.nanoTime();
-				String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig("p" + i)).build()).getPodSandboxId();
-				client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-				client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-				pods.add(System.nanoTime() - start);
-			}
 			PodSandboxConfig podConfig = podConfig("ctr");
 			String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build()).getPodSandboxId();
 			Path bundle = null;
-			for (int i = 0; i < ROUNDS; i++) {
+			Path runcRoot = Files.createTempDirectory("bench-runc");
+			// Interleaved: each round runs a container, a bare runc and a pod cycle back to back, so
+			// that the load of a shared machine weighs on all three alike and the ratios hold.
+			// Round -1 only warms up and copies the bundle bare runc runs.
+			for (int i = -1; i < ROUNDS; i++) {
 				long start = System.nanoTime();
+				var step = profile.begin();
 				String id = client.runtime()
 					.createContainer(CreateContainerRequest.newBuilder()
 						.setPodSandboxId(pod)
@@ -97,47 +138,90 @@ class LifecycleBenchmark {
 						.build())
 					.getContainerId();
 				long created = System.nanoTime();
+				profile.end("container create", step);
+				step = profile.begin();
 				client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
 				long started = System.nanoTime();
-				if (i == ROUNDS - 1) {
+				profile.end("container start", step);
+				if (bundle == null) {
 					bundle = copyBundle(client, id);
 				}
 				long beforeStop = System.nanoTime();
+				step = profile.begin();
 				client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
 				long stopped = System.nanoTime();
+				profile.end("container stop", step);
+				step = profile.begin();
 				client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
 				long removed = System.nanoTime();
+				profile.end("container remove", step);
+				if (i < 0) {
+					continue;
+				}
 				phases.computeIfAbsent("create", k -> new ArrayList<>()).add(created - start);
 				phases.computeIfAbsent("start", k -> new ArrayList<>()).add(started - created);
 				phases.computeIfAbsent("stop", k -> new ArrayList<>()).add(stopped - beforeStop);
 				phases.computeIfAbsent("remove", k -> new ArrayList<>()).add(removed - stopped);
-				if (i < ROUNDS - 1) {
-					containers.add(System.nanoTime() - start);
-				}
-			}
-			Path runcRoot = Files.createTempDirectory("bench-runc");
-			for (int i = 0; i < ROUNDS; i++) {
-				String id = "bench-" + UUID.randomUUID();
-				long start = System.nanoTime();
-				runc(runcRoot, "create", "--bundle", bundle.toString(), id);
-				runc(runcRoot, "start", id);
-				runc(runcRoot, "kill", id, "KILL");
-				runc(runcRoot, "delete", "--force", id);
-				bare.add(System.nanoTime() - start);
+				containers.add(removed - start - (beforeStop - started));
+				bare.add(bareCycle(runcRoot, bundle));
+				pod(client, profile, i, pods, plugins);
 			}
 			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
 			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
 		}
 		finally {
-			new ProcessBuilder("ip", "link", "del", "rcri-bench0").start().waitFor();
+			new ProcessBuilder("ip", "link", "del", "rcri-perf0").start().waitFor();
 		}
+		report(profile, pods, containers, bare, plugins, phases);
+	}
+
+	private static long bareCycle(Path runcRoot, Path bundle) throws Exception {
+		String id = "bench-" + UUID.randomUUID();
+		long start = System.nanoTime();
+		runc(runcRoot, "create", "--bundle", bundle.toString(), id);
+				runc(runcRoot, "start", id);
+				runc(runcRoot, "kill", id, "KILL");
+				runc(runcRoot, "delete", "--force", id);
+		return System.nanoTime() - start;
+	}
+
+	private static void pod(CriSocketClient client, StepProfile profile, int i, List<Long> pods, List<Long> plugins) {
+				long start = System.nanoTime();
+				var step = profile.begin();
+				var podStart = step;
+				String pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig("p" + i)).build()).getPodSandboxId();
+				profile.end("pod run", step);
+				step = profile.begin();
+				client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				profile.end("pod stop", step);
+				step = profile.begin();
+				client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+				profile.end("pod remove", step);
+				pods.add(System.nanoTime() - start);
+				plugins.add(StepProfile.sum(podStart, java.time.Instant.now(),
+						what -> what.startsWith("spawn ") && (what.endsWith(" ADD") || what.endsWith(" DEL"))));
+	}
+
+	private static void report(StepProfile profile, List<Long> pods, List<Long> containers, List<Long> bare,
+			List<Long> plugins, java.util.Map<String, List<Long>> phases) {
 		System.out.printf("%nLIFECYCLE BENCHMARK  %d rounds each%n", ROUNDS);
 		print("bare runc create/start/kill/delete", bare);
 		print("CRI container create/start/stop/remove", containers);
 		phases.forEach((phase, samples) -> print("  CRI container " + phase, samples));
 		print("CRI pod run/stop/remove (CNI bridge)", pods);
+		print("  of which CNI plugin processes", plugins);
+		List<Long> ours = new ArrayList<>();
+		for (int i = 0; i < pods.size(); i++) {
+			ours.add(pods.get(i) - plugins.get(i));
+		}
+		print("  the rest (rocket-cri's own)", ours);
 		System.out.printf("  container / bare runc   p50 %.2fx (target 1.3x)%n", (double) p(containers, 50) / p(bare, 50));
-		System.out.printf("  pod / bare runc         p50 %.2fx (target 1.5x)%n%n", (double) p(pods, 50) / p(bare, 50));
+		System.out.printf("  pod / bare runc         p50 %.2fx (target 1.5x)%n", (double) p(pods, 50) / p(bare, 50));
+		System.out.printf("  CNI plugins alone / bare runc p50 %.2fx: the plugins' floor under the pod ratio%n%n",
+				(double) p(plugins, 50) / p(bare, 50));
+		System.out.printf("STEP PROFILE  (spans started in a step: spawns, H2, fsync; sleeps on any thread)%n%s%n",
+				profile.report());
+		profile.close();
 	}
 
 	/** The bundle rocket-cri wrote, with its own root mount point, so runc can run it again as is. */

@@ -222,6 +222,42 @@ public final class FakeHostOs implements HostOs {
 		reader.writeBytes(data);
 	}
 
+	/** As {@link #kill} for the processes it knows; any start time matches. */
+	@Override
+	public synchronized boolean signalIfStartedAt(int pid, long startTime, int signal) throws IOException {
+		this.calls.add("signalIfStartedAt " + pid + " " + startTime + " " + signal);
+		List<Integer> sent = this.signals.get(pid);
+		if (sent == null) {
+			return false;
+		}
+		sent.add(signal);
+		return true;
+	}
+
+	/** Reads nothing: no fake writer ever comes. */
+	@Override
+	public synchronized byte[] drainFifo(Path fifo, java.time.Duration checkEvery,
+			java.util.function.BooleanSupplier writerMayCome) throws IOException {
+		record("drainFifo", fifo);
+		requireExists(fifo, "open");
+		return new byte[0];
+	}
+
+	/** Records the pins as nsfs-less bind mounts of nothing: tests see which kinds were asked for. */
+	@Override
+	public synchronized void pinNewNamespaces(Map<String, Path> pinsByKind, String hostname) throws IOException {
+		for (var pin : pinsByKind.entrySet()) {
+			record("pinNewNamespace " + pin.getKey(), pin.getValue());
+			this.mounts.put(key(pin.getValue()), new Mount("/proc/thread-self/ns/" + pin.getKey(), pin.getValue(), null,
+					MS_BIND, hostname));
+		}
+	}
+
+	@Override
+	public synchronized void bringUpLoopback(Path netns) throws IOException {
+		record("bringUpLoopback", netns);
+	}
+
 	/** Calls made so far, oldest first, as {@code "<call> <absolute path>"}. */
 	public synchronized List<String> calls() {
 		return List.copyOf(this.calls);

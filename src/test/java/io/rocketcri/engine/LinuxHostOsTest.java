@@ -151,4 +151,45 @@ class LinuxHostOsTest extends HostOsContractTest {
 		assertThat(sleeper.exitValue()).isEqualTo(128 + HostOs.SIGTERM);
 	}
 
+
+	@Test
+	void signalIfStartedAtSignalsOnlyTheProcessThatStartedThen() throws Exception {
+		Process sleeper = new ProcessBuilder("sleep", "30").start();
+		int pid = (int) sleeper.pid();
+		long started = LinuxHostOs.processStartTime(pid);
+
+		assertThat(this.os.signalIfStartedAt(pid, started + 1, HostOs.SIGTERM)).isFalse();
+		assertThat(sleeper.isAlive()).isTrue();
+		assertThat(this.os.signalIfStartedAt(pid, started, HostOs.SIGTERM)).isTrue();
+		assertThat(sleeper.waitFor(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(sleeper.exitValue()).isEqualTo(128 + HostOs.SIGTERM);
+		assertThat(this.os.signalIfStartedAt(pid, started, HostOs.SIGTERM)).isFalse();
+	}
+
+	@Test
+	void drainFifoReleasesAWriterWaitingInItsOpenAndReadsUntilItCloses() throws Exception {
+		Path fifo = this.dir.resolve("exec.fifo");
+		this.os.mknod(fifo, HostOs.S_IFIFO | 0600, 0, 0);
+		Process writer = new ProcessBuilder("sh", "-c", "printf 0 > \"$1\"; sleep 1", "sh", fifo.toString())
+			.start();
+
+		byte[] read = this.os.drainFifo(fifo, java.time.Duration.ofMillis(20), writer::isAlive);
+
+		// the writer's close ends it (its process lives on), as the container init's exec does for runc start
+		assertThat(new String(read, StandardCharsets.US_ASCII)).isEqualTo("0");
+		writer.destroy();
+	}
+
+	@Test
+	void drainFifoGivesUpWhenNoWriterCanCome() throws Exception {
+		Path fifo = this.dir.resolve("lonely.fifo");
+		this.os.mknod(fifo, HostOs.S_IFIFO | 0600, 0, 0);
+		int[] asked = { 0 };
+
+		byte[] read = this.os.drainFifo(fifo, java.time.Duration.ofMillis(5), () -> ++asked[0] < 3);
+
+		assertThat(read).isEmpty();
+		assertThat(asked[0]).isEqualTo(3);
+	}
+
 }

@@ -115,4 +115,22 @@ public final class MountTable {
 		return fsTypeAt(path).filter("nsfs"::equals).isPresent();
 	}
 
+
+	/**
+	 * Whether {@code path} is a namespace file (an nsfs inode: a pin or a {@code /proc/<pid>/ns/*}
+	 * link), from two stat calls instead of parsing mountinfo (1–4 ms on a node with a few
+	 * hundred mounts, on every pod operation). Every namespace lives on the one nsfs superblock,
+	 * so the file's device is that of the runtime's own network namespace exactly when it is one.
+	 * An empty file left after its mount is gone is on the state directory's file system.
+	 */
+	public static boolean isNamespacePin(Path path) {
+		try {
+			Object nsfs = Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:dev");
+			return nsfs.equals(Files.getAttribute(path, "unix:dev"));
+		}
+		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
 }

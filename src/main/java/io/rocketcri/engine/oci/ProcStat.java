@@ -52,4 +52,34 @@ record ProcStat(int pid, String command, char state, int parentPid, int processG
 		}
 	}
 
+
+	/**
+	 * When the process started ({@code /proc/<pid>/stat} field 22, clock ticks after boot), the
+	 * identity runc records as {@code init_process_start}; -1 when there is no such process or it
+	 * is a zombie (exited, waiting to be reaped).
+	 */
+	static long startTime(int pid) {
+		String text;
+		try {
+			text = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		int close = text.lastIndexOf(')');
+		if (close < 0 || close + 2 >= text.length()) {
+			return -1;
+		}
+		String[] fields = text.substring(close + 2).split(" ");
+		if (fields.length < 20 || fields[0].equals("Z") || fields[0].equals("X")) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(fields[19]);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
 }

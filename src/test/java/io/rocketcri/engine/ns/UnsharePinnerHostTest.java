@@ -82,6 +82,18 @@ class UnsharePinnerHostTest extends NamespacePinnerContractTest {
 	}
 
 	@Test
+	void loopbackIsUpInTheNewNetworkNamespaceAndTheRuntimeStaysInItsOwn() throws IOException {
+		Path own = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"));
+		PinnedNamespaces pinned = pinner.pin(podId("lo"), EnumSet.of(NamespaceType.NET, NamespaceType.UTS), "lo-pod");
+		Path net = pinned.path(NamespaceType.NET).orElseThrow();
+
+		assertThat(run("nsenter", "--net=" + net, "ip", "-o", "link", "show", "lo")).contains("LOOPBACK,UP");
+		assertThat(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"))).isEqualTo(own);
+		assertThat(Files.readSymbolicLink(Path.of("/proc/self/ns/net"))).isEqualTo(own);
+		pinner.unpin(pinned);
+	}
+
+	@Test
 	void theHostnameIsSetInsideTheUtsNamespaceOnly() throws IOException {
 		String hostHostname = run("hostname");
 		PinnedNamespaces pinned = pinner.pin(podId("uts"), EnumSet.of(NamespaceType.UTS), "my-pod.example");
