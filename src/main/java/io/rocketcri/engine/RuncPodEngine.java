@@ -587,6 +587,7 @@ public final class RuncPodEngine implements PodEngine {
 	@Override
 	public void removeLeftovers(Set<String> knownPodIds, Set<String> knownContainerIds) {
 		recursiveReadOnly.releaseUnknown(knownContainerIds);
+		oci.releaseOrphanLaunches();
 		Set<String> known = new java.util.HashSet<>(knownContainerIds);
 		known.addAll(knownPodIds); // infra containers carry their pod's id
 		for (String podId : listQuietly(pinner::pinnedPodIds, "pinned namespaces")) {

@@ -53,6 +53,9 @@ import io.rocketcri.engine.HostOs;
  */
 final class ConmonLauncher {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConmonLauncher.class);
+
+
 	/**
 	 * {@code $1} the FIFO, {@code $2} where to write the shell's pid (which becomes conmon's:
 	 * {@code exec} keeps it), then conmon's argv.
@@ -69,6 +72,49 @@ final class ConmonLauncher {
 		this.runner = runner;
 		this.host = host;
 		this.syncDir = syncDir;
+	}
+
+	/**
+	 * Kills what launches of an earlier run left behind and deletes their FIFOs and pid files.
+	 * A runtime killed between starting the launch shell and opening the FIFO's read side leaves
+	 * the shell blocked in open(2) on the FIFO for ever. Only a process whose command line names
+	 * the FIFO is killed, so a reused pid is left alone. Call only when no launch is in flight.
+	 */
+	void releaseOrphans() {
+		if (!Files.isDirectory(this.syncDir)) {
+			return;
+		}
+		List<Path> files;
+		try (var list = Files.list(this.syncDir)) {
+			files = list.toList();
+		}
+		catch (IOException ex) {
+			log.warn("listing {} for launches an earlier run left: {}", this.syncDir, ex.toString());
+			return;
+		}
+		for (Path file : files) {
+			String name = file.getFileName().toString();
+			if (name.endsWith(".sync.pid")) {
+				Path fifo = file.resolveSibling(name.substring(0, name.length() - ".pid".length()));
+				try {
+					int pid = Integer.parseInt(Files.readString(file).strip());
+					String cmdline = Files.readString(Path.of("/proc", Integer.toString(pid), "cmdline")).replace('\0', ' ');
+					if (cmdline.contains(fifo.toString())) {
+						log.info("killing launch helper {} left blocked on {} by an earlier run", pid, fifo);
+						this.host.kill(pid, HostOs.SIGKILL);
+					}
+				}
+				catch (IOException | NumberFormatException ex) {
+					// gone already, or never got as far as its pid: only the files remain
+				}
+			}
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (IOException ex) {
+				log.warn("removing {} left by an earlier run: {}", file, ex.toString());
+			}
+		}
 	}
 
 	/**

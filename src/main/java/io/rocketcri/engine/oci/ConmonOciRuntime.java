@@ -374,6 +374,11 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 	}
 
 	@Override
+	public void releaseOrphanLaunches() {
+		this.launcher.releaseOrphans();
+	}
+
+	@Override
 	public Optional<ExitStatus> exitStatus(String id) {
 		Path exitFile = this.layout.exitFile(id);
 		try {

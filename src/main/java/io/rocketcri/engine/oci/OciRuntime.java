@@ -129,4 +129,12 @@ public interface OciRuntime {
 	 */
 	void reopenLog(String id) throws OciException;
 
+
+	/**
+	 * At boot, before any call: kills launch helpers a killed runtime left blocked (a shell
+	 * waiting to open its sync FIFO, whose reader died) and removes their files.
+	 */
+	default void releaseOrphanLaunches() {
+	}
+
 }
