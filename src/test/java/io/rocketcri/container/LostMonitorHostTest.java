@@ -2,30 +2,15 @@ package io.rocketcri.container;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rocketcri.cri.api.ContainerConfig;
-import io.rocketcri.cri.api.ContainerMetadata;
 import io.rocketcri.cri.api.ContainerState;
 import io.rocketcri.cri.api.ContainerStatus;
-import io.rocketcri.cri.api.ContainerStatusRequest;
-import io.rocketcri.cri.api.CreateContainerRequest;
 import io.rocketcri.cri.api.ImageSpec;
-import io.rocketcri.cri.api.LinuxPodSandboxConfig;
-import io.rocketcri.cri.api.LinuxSandboxSecurityContext;
-import io.rocketcri.cri.api.NamespaceMode;
-import io.rocketcri.cri.api.NamespaceOption;
 import io.rocketcri.cri.api.PodSandboxConfig;
-import io.rocketcri.cri.api.PodSandboxMetadata;
 import io.rocketcri.cri.api.PullImageRequest;
 import io.rocketcri.cri.api.RemoveContainerRequest;
-import io.rocketcri.cri.api.RemovePodSandboxRequest;
-import io.rocketcri.cri.api.RunPodSandboxRequest;
-import io.rocketcri.cri.api.StartContainerRequest;
-import io.rocketcri.cri.api.StopPodSandboxRequest;
+import io.rocketcri.testsupport.CriPods;
 import io.rocketcri.testsupport.CriSocketClient;
 import io.rocketcri.testsupport.OciImageBuilder;
 import io.rocketcri.testsupport.PushedImage;
@@ -78,58 +63,28 @@ class LostMonitorHostTest {
 		PushedImage image = registry.pusher()
 			.push(OciImageBuilder.busybox().cmd("sh").build(), TestRegistry.uniqueRepository("lost"), "v1");
 		client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image.reference())).build());
-		PodSandboxConfig pod = PodSandboxConfig.newBuilder()
-			.setMetadata(PodSandboxMetadata.newBuilder().setName("lost").setNamespace("lost").setUid(UUID.randomUUID().toString()))
-			.setLogDirectory(runtime.root().resolve("logs/lost").toString())
-			.setLinux(LinuxPodSandboxConfig.newBuilder()
-				.setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-					.setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE))))
-			.build();
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		CriPods pods = new CriPods(client, runtime, "lost");
+		PodSandboxConfig pod = pods.hostNetworkPod("lost");
+		String podId = pods.run(pod);
 		try {
-			String id = client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName("sleeper"))
-						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-						.addAllCommand(List.of("sleep", "3600"))
-						.setLogPath("sleeper.log"))
-					.build())
-				.getContainerId();
-			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-			int pid = new ObjectMapper().readTree(client.runtime()
-				.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
-				.getInfoOrThrow("info")).path("pid").asInt();
+			String id = pods.sleeper(podId, pod, "sleeper", image.reference(), c -> c);
+			int pid = pods.pid(id);
 			long conmon = conmonOf(id);
 
 			kill(conmon);
 			Thread.sleep(1500);
-			assertThat(status(id).getState()).as("the process still runs, unmonitored").isEqualTo(ContainerState.CONTAINER_RUNNING);
+			assertThat(pods.status(id).getState()).as("the process still runs, unmonitored")
+				.isEqualTo(ContainerState.CONTAINER_RUNNING);
 			kill(pid);
 
-			ContainerStatus exited = null;
-			for (int i = 0; i < 100 && exited == null; i++) {
-				ContainerStatus s = status(id);
-				if (s.getState() == ContainerState.CONTAINER_EXITED) {
-					exited = s;
-				}
-				Thread.sleep(100);
-			}
-			assertThat(exited).as("reported exited within 10 s").isNotNull();
+			ContainerStatus exited = pods.awaitExit(id, java.time.Duration.ofSeconds(10));
 			assertThat(exited.getExitCode()).isEqualTo(255);
 			assertThat(exited.getReason()).isEqualTo("Error");
 			client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
-	}
-
-	static ContainerStatus status(String id) {
-		return client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
 	}
 
 	/** The conmon process that monitors {@code id}: the one whose command line names it. */

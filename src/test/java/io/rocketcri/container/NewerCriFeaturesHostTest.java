@@ -9,12 +9,7 @@ import java.util.function.UnaryOperator;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.rocketcri.cri.api.CDIDevice;
-import io.rocketcri.cri.api.ContainerConfig;
-import io.rocketcri.cri.api.ContainerMetadata;
 import io.rocketcri.cri.api.ContainerStatus;
-import io.rocketcri.cri.api.ContainerStatusRequest;
-import io.rocketcri.cri.api.CreateContainerRequest;
-import io.rocketcri.cri.api.ExecSyncRequest;
 import io.rocketcri.cri.api.ExecSyncResponse;
 import io.rocketcri.cri.api.ImageSpec;
 import io.rocketcri.cri.api.Int64Value;
@@ -29,12 +24,10 @@ import io.rocketcri.cri.api.PodSandboxConfig;
 import io.rocketcri.cri.api.PodSandboxMetadata;
 import io.rocketcri.cri.api.PullImageRequest;
 import io.rocketcri.cri.api.RemoveContainerRequest;
-import io.rocketcri.cri.api.RemovePodSandboxRequest;
 import io.rocketcri.cri.api.RunPodSandboxRequest;
-import io.rocketcri.cri.api.StartContainerRequest;
 import io.rocketcri.cri.api.StatusRequest;
-import io.rocketcri.cri.api.StopPodSandboxRequest;
 import io.rocketcri.cri.api.SupplementalGroupsPolicy;
+import io.rocketcri.testsupport.CriPods;
 import io.rocketcri.testsupport.CriSocketClient;
 import io.rocketcri.testsupport.LayerBuilder;
 import io.rocketcri.testsupport.OciImageBuilder;
@@ -68,6 +61,8 @@ class NewerCriFeaturesHostTest {
 
 	static CriSocketClient client;
 
+	static CriPods pods;
+
 	static PushedImage image;
 
 	@DynamicPropertySource
@@ -91,6 +86,7 @@ class NewerCriFeaturesHostTest {
 	@BeforeAll
 	static void connect() {
 		client = new CriSocketClient(runtime.socket());
+		pods = new CriPods(client, runtime, "newer-cri");
 	}
 
 	@AfterAll
@@ -125,7 +121,7 @@ class NewerCriFeaturesHostTest {
 	@Test
 	void mergeAddsTheImagesGroupsAndStrictDoesNotAndStatusSaysWhichApplied() throws Exception {
 		PodSandboxConfig pod = hostNetworkPod("groups");
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		String podId = pods.run(pod);
 		try {
 			String merge = startSleeper(podId, pod, "merge", sc -> sc.setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Merge));
 			String strict = startSleeper(podId, pod, "strict", sc -> sc.setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict));
@@ -143,8 +139,7 @@ class NewerCriFeaturesHostTest {
 				.doesNotContain("5000");
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
 	}
 
@@ -156,26 +151,15 @@ class NewerCriFeaturesHostTest {
 		Path sub = Files.createDirectories(volume.resolve("sub"));
 		run("mount", "-t", "tmpfs", "rro-test", sub.toString());
 		PodSandboxConfig pod = hostNetworkPod("rro");
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		String podId = pods.run(pod);
 		try {
-			String id = client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName("rro"))
-						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-						.addAllCommand(List.of("sleep", "3600"))
-						.addMounts(Mount.newBuilder().setContainerPath("/plain").setHostPath(volume.toString()).setReadonly(true))
-						.addMounts(Mount.newBuilder()
-							.setContainerPath("/rro")
-							.setHostPath(volume.toString())
-							.setReadonly(true)
-							.setRecursiveReadOnly(true))
-						.setLogPath("rro.log"))
-					.build())
-				.getContainerId();
-			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			String id = pods.sleeper(podId, pod, "rro", image.reference(), c -> c
+				.addMounts(Mount.newBuilder().setContainerPath("/plain").setHostPath(volume.toString()).setReadonly(true))
+				.addMounts(Mount.newBuilder()
+					.setContainerPath("/rro")
+					.setHostPath(volume.toString())
+					.setReadonly(true)
+					.setRecursiveReadOnly(true)));
 			assertThat(Files.readString(Path.of("/proc/self/mountinfo")))
 				.as("no staging mount left on the host to keep the volume's submounts busy")
 				.doesNotContain(runtime.state().resolve("rro").toString());
@@ -193,8 +177,7 @@ class NewerCriFeaturesHostTest {
 			assertThat(runtime.state().resolve("rro").resolve(id)).doesNotExist();
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 			run("umount", sub.toString());
 		}
 	}
@@ -202,25 +185,16 @@ class NewerCriFeaturesHostTest {
 	@Test
 	void recursiveReadOnlyNeedsReadOnlyAndPrivatePropagation() {
 		PodSandboxConfig pod = hostNetworkPod("rro-bad");
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		String podId = pods.run(pod);
 		try {
-			assertThatThrownBy(() -> client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName("bad"))
-						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-						.addMounts(Mount.newBuilder().setContainerPath("/rro").setHostPath("/tmp").setRecursiveReadOnly(true)))
-					.build()))
+			assertThatThrownBy(() -> pods.create(podId, pod, "bad", image.reference(), c -> c.addMounts(Mount.newBuilder().setContainerPath("/rro").setHostPath("/tmp").setRecursiveReadOnly(true))))
 				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
 					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 					assertThat(ex.getStatus().getDescription()).contains("recursive_read_only").contains("readonly");
 				});
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
 	}
 
@@ -245,21 +219,10 @@ class NewerCriFeaturesHostTest {
 				      env: [FAKE_DEVICE=dev0]
 				""".formatted(data));
 		PodSandboxConfig pod = hostNetworkPod("cdi");
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		String podId = pods.run(pod);
 		try {
-			String id = client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName("cdi"))
-						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-						.addAllCommand(List.of("sleep", "3600"))
-						.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev0"))
-						.setLogPath("cdi.log"))
-					.build())
-				.getContainerId();
-			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			String id = pods.sleeper(podId, pod, "cdi", image.reference(), c -> c
+				.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev0")));
 			assertThat(exec(id, "stat", "-c", "%F %t:%T", "/dev/fake0").getStdout().toStringUtf8().strip())
 				.isEqualTo("character special file 1:3");
 			assertThat(exec(id, "sh", "-c", "echo hi > /dev/fake0").getExitCode()).as("/dev/null is writable").isZero();
@@ -267,23 +230,14 @@ class NewerCriFeaturesHostTest {
 			assertThat(exec(id, "touch", "/opt/driver/x").getExitCode()).as("mounted ro").isNotZero();
 			assertThat(exec(id, "env").getStdout().toStringUtf8()).contains("FAKE_DEVICE=dev0");
 
-			assertThatThrownBy(() -> client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName("cdi-unknown"))
-						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-						.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev9")))
-					.build()))
+			assertThatThrownBy(() -> pods.create(podId, pod, "cdi-unknown", image.reference(), c -> c.addCDIDevices(CDIDevice.newBuilder().setName("rocket.test/fake=dev9"))))
 				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
 					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 					assertThat(ex.getStatus().getDescription()).contains("rocket.test/fake=dev9");
 				});
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
 	}
 
@@ -296,25 +250,14 @@ class NewerCriFeaturesHostTest {
 				.build(), TestRegistry.uniqueRepository("volume"), "v1");
 		client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(data.reference())).build());
 		PodSandboxConfig pod = hostNetworkPod("image-volume");
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		String podId = pods.run(pod);
 		try {
-			String id = client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName("reader"))
-						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-						.addAllCommand(List.of("sleep", "3600"))
-						.addMounts(Mount.newBuilder().setContainerPath("/vol").setImage(ImageSpec.newBuilder().setImage(data.reference())))
-						.addMounts(Mount.newBuilder()
-							.setContainerPath("/more")
-							.setImage(ImageSpec.newBuilder().setImage(data.reference()))
-							.setImageSubPath("data/more"))
-						.setLogPath("reader.log"))
-					.build())
-				.getContainerId();
-			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			String id = pods.sleeper(podId, pod, "reader", image.reference(), c -> c
+				.addMounts(Mount.newBuilder().setContainerPath("/vol").setImage(ImageSpec.newBuilder().setImage(data.reference())))
+				.addMounts(Mount.newBuilder()
+					.setContainerPath("/more")
+					.setImage(ImageSpec.newBuilder().setImage(data.reference()))
+					.setImageSubPath("data/more")));
 			assertThat(exec(id, "cat", "/vol/data/hello.txt", "/vol/data/more/second.txt").getStdout().toStringUtf8())
 				.isEqualTo("hello from layer one\ntwo\n");
 			assertThat(exec(id, "cat", "/more/second.txt").getStdout().toStringUtf8()).isEqualTo("two\n");
@@ -332,15 +275,14 @@ class NewerCriFeaturesHostTest {
 			assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(id);
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
 	}
 
 	@Test
 	void imageVolumesThatAreMissingOrEscapeAreRefusedNamingTheMount() {
 		PodSandboxConfig pod = hostNetworkPod("image-volume-bad");
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		String podId = pods.run(pod);
 		try {
 			assertThatThrownBy(() -> createWithMount(podId, pod, "missing",
 					Mount.newBuilder().setContainerPath("/vol").setImage(ImageSpec.newBuilder().setImage("127.0.0.1:1/none:v1"))))
@@ -368,22 +310,12 @@ class NewerCriFeaturesHostTest {
 					: new String[0]).as("nothing left of the refused containers").isEmpty();
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
 	}
 
 	static String createWithMount(String podId, PodSandboxConfig pod, String name, Mount.Builder mount) {
-		return client.runtime()
-			.createContainer(CreateContainerRequest.newBuilder()
-				.setPodSandboxId(podId)
-				.setSandboxConfig(pod)
-				.setConfig(ContainerConfig.newBuilder()
-					.setMetadata(ContainerMetadata.newBuilder().setName(name))
-					.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-					.addMounts(mount))
-				.build())
-			.getContainerId();
+		return pods.create(podId, pod, name, image.reference(), c -> c.addMounts(mount));
 	}
 
 	@Test
@@ -391,23 +323,12 @@ class NewerCriFeaturesHostTest {
 		assertThat(client.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlers(0).getFeatures()
 			.getUserNamespaces()).isTrue();
 		PodSandboxConfig pod = usernsPod("userns", NamespaceMode.POD, mapping(0, 200000, 65536));
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		String podId = pods.run(pod);
 		try {
-			String id = client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName("userns"))
-						.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-						.addAllCommand(List.of("sleep", "3600"))
-						.setLinux(LinuxContainerConfig.newBuilder()
-							.setSecurityContext(LinuxContainerSecurityContext.newBuilder()
-								.setNamespaceOptions(pod.getLinux().getSecurityContext().getNamespaceOptions())))
-						.setLogPath("userns.log"))
-					.build())
-				.getContainerId();
-			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			String id = pods.sleeper(podId, pod, "userns", image.reference(), c -> c
+				.setLinux(LinuxContainerConfig.newBuilder()
+					.setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+						.setNamespaceOptions(pod.getLinux().getSecurityContext().getNamespaceOptions()))));
 
 			assertThat(exec(id, "cat", "/proc/self/uid_map").getStdout().toStringUtf8().trim().split("\\s+"))
 				.containsExactly("0", "200000", "65536");
@@ -417,10 +338,7 @@ class NewerCriFeaturesHostTest {
 				.containsExactly("0:0", "0:0");
 			assertThat(exec(id, "touch", "/written-by-root").getExitCode()).isZero();
 
-			String info = client.runtime()
-				.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
-				.getInfoOrThrow("info");
-			int pid = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info).path("pid").asInt();
+			int pid = pods.pid(id);
 			String uidLine = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
 				.filter(l -> l.startsWith("Uid:"))
 				.findFirst()
@@ -430,8 +348,7 @@ class NewerCriFeaturesHostTest {
 					"unix:uid")).isEqualTo(200000);
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
 		assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(podId);
 	}
@@ -491,13 +408,7 @@ class NewerCriFeaturesHostTest {
 	}
 
 	static PodSandboxConfig hostNetworkPod(String name) {
-		return PodSandboxConfig.newBuilder()
-			.setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("newer-cri").setUid(UUID.randomUUID().toString()))
-			.setLogDirectory(runtime.root().resolve("logs/" + name).toString())
-			.setLinux(LinuxPodSandboxConfig.newBuilder()
-				.setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-					.setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE))))
-			.build();
+		return pods.hostNetworkPod(name);
 	}
 
 	static String startSleeper(String podId, PodSandboxConfig pod, String name,
@@ -505,29 +416,16 @@ class NewerCriFeaturesHostTest {
 		LinuxContainerSecurityContext.Builder sc = LinuxContainerSecurityContext.newBuilder()
 			.setRunAsUser(Int64Value.newBuilder().setValue(1000))
 			.addSupplementalGroups(6000);
-		String id = client.runtime()
-			.createContainer(CreateContainerRequest.newBuilder()
-				.setPodSandboxId(podId)
-				.setSandboxConfig(pod)
-				.setConfig(ContainerConfig.newBuilder()
-					.setMetadata(ContainerMetadata.newBuilder().setName(name))
-					.setImage(ImageSpec.newBuilder().setImage(image.reference()))
-					.addAllCommand(List.of("sleep", "3600"))
-					.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(security.apply(sc)))
-					.setLogPath(name + ".log"))
-				.build())
-			.getContainerId();
-		client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-		return id;
+		return pods.sleeper(podId, pod, name, image.reference(),
+				c -> c.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(security.apply(sc))));
 	}
 
 	static ContainerStatus status(String id) {
-		return client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+		return pods.status(id);
 	}
 
 	static ExecSyncResponse exec(String id, String... cmd) {
-		return client.runtime()
-			.execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of(cmd)).setTimeout(10).build());
+		return pods.exec(id, cmd);
 	}
 
 }

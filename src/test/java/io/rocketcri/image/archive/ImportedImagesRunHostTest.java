@@ -5,30 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import io.rocketcri.cri.api.ContainerConfig;
-import io.rocketcri.cri.api.ContainerMetadata;
-import io.rocketcri.cri.api.ContainerState;
 import io.rocketcri.cri.api.ContainerStatus;
-import io.rocketcri.cri.api.ContainerStatusRequest;
-import io.rocketcri.cri.api.CreateContainerRequest;
 import io.rocketcri.cri.api.ImageSpec;
 import io.rocketcri.cri.api.ImageStatusRequest;
-import io.rocketcri.cri.api.LinuxPodSandboxConfig;
-import io.rocketcri.cri.api.LinuxSandboxSecurityContext;
-import io.rocketcri.cri.api.NamespaceMode;
-import io.rocketcri.cri.api.NamespaceOption;
 import io.rocketcri.cri.api.PodSandboxConfig;
-import io.rocketcri.cri.api.PodSandboxMetadata;
-import io.rocketcri.cri.api.RemovePodSandboxRequest;
-import io.rocketcri.cri.api.RunPodSandboxRequest;
-import io.rocketcri.cri.api.StartContainerRequest;
-import io.rocketcri.cri.api.StopPodSandboxRequest;
+import io.rocketcri.testsupport.CriPods;
 import io.rocketcri.testsupport.CriSocketClient;
 import io.rocketcri.testsupport.LayerBuilder;
 import io.rocketcri.testsupport.Layers;
@@ -131,45 +116,19 @@ class ImportedImagesRunHostTest {
 
 	/** Runs the image's default process in a host-network pod and returns its log once it exited. */
 	static String runToCompletion(String name, String image) throws Exception {
-		Path logs = runtime.root().resolve("logs/" + name);
-		PodSandboxConfig pod = PodSandboxConfig.newBuilder()
-			.setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("archives").setUid(UUID.randomUUID().toString()))
-			.setLogDirectory(logs.toString())
-			.setLinux(LinuxPodSandboxConfig.newBuilder()
-				.setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-					.setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE))))
-			.build();
-		String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+		CriPods pods = new CriPods(client, runtime, "archives");
+		PodSandboxConfig pod = pods.hostNetworkPod(name);
+		String podId = pods.run(pod);
 		try {
-			String id = client.runtime()
-				.createContainer(CreateContainerRequest.newBuilder()
-					.setPodSandboxId(podId)
-					.setSandboxConfig(pod)
-					.setConfig(ContainerConfig.newBuilder()
-						.setMetadata(ContainerMetadata.newBuilder().setName(name))
-						.setImage(ImageSpec.newBuilder().setImage(image))
-						.setLogPath(name + ".log"))
-					.build())
-				.getContainerId();
-			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+			String id = pods.start(podId, pod, name, image, c -> c);
 			// not a timing assertion: a generous bound so that a hang fails instead of blocking the build
-			Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-			ContainerStatus status;
-			do {
-				Thread.sleep(100);
-				status = client.runtime()
-					.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
-					.getStatus();
-			}
-			while (status.getState() != ContainerState.CONTAINER_EXITED && Instant.now().isBefore(deadline));
-			assertThat(status.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
-			String log = Files.readString(logs.resolve(name + ".log"));
+			ContainerStatus status = pods.awaitExit(id, Duration.ofMinutes(2));
+			String log = Files.readString(Path.of(pod.getLogDirectory()).resolve(name + ".log"));
 			assertThat(status.getExitCode()).as(log).isZero();
 			return log;
 		}
 		finally {
-			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			pods.remove(podId);
 		}
 	}
 
