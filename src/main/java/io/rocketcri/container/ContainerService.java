@@ -404,7 +404,13 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		for (Container c : List.copyOf(store.all())) {
 			if (c.state() == ContainerState.RUNNING) {
 				try {
-					refresh(c);
+					if (refresh(c).state() == ContainerState.RUNNING) {
+						// no exit file: did its conmon die with it? (too costly for every list call)
+						engineOf(c).lostMonitorExit(c.id()).ifPresent(exit -> commit(
+								c.exited(exit.exitCode(), exit.finishedAt(), exit.oomKilled(),
+										"its conmon died without recording an exit status"),
+								ContainerEvent.Type.STOPPED, ContainerState.RUNNING));
+					}
 				}
 				catch (RuntimeException ex) {
 					// its pod is being removed right now; the next round sees how it ended

@@ -60,6 +60,12 @@ public interface PodEngine {
 	/** The exit of a container that has exited, if it has. */
 	Optional<ExitInfo> exitInfo(String id);
 
+	/**
+	 * The exit of a running container whose monitor died without recording one, when its process
+	 * is gone too (reported as exit code 255); empty otherwise. For the periodic exit check only.
+	 */
+	Optional<ExitInfo> lostMonitorExit(String id);
+
 	/** Whether the OCI runtime knows the container and its process still runs. */
 	boolean isRunning(String id);
 

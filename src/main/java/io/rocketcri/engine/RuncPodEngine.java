@@ -465,6 +465,11 @@ public final class RuncPodEngine implements PodEngine {
 	}
 
 	@Override
+	public Optional<ExitInfo> lostMonitorExit(String id) {
+		return oci.lostMonitorExit(id).map(RuncPodEngine::toExit);
+	}
+
+	@Override
 	public boolean isRunning(String id) {
 		try {
 			return "running".equals(oci.state(id).status());

@@ -391,7 +391,7 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 			return Optional.of(new ExitStatus(Integer.parseInt(text), finishedAt, oom));
 		}
 		catch (NoSuchFileException ex) {
-			return lostMonitor(id);
+			return Optional.empty();
 		}
 		catch (IOException | NumberFormatException ex) {
 			// conmon writes through a rename, so a half-written file means someone else wrote it
@@ -412,7 +412,7 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 				}
 				if (!conmonAlive(id)) {
 					// conmon writes the exit file before it exits: look once more, then give up
-					status = exitStatus(id);
+					status = exitStatus(id).or(() -> lostMonitorExit(id));
 					if (status.isPresent()) {
 						return status.get();
 					}
@@ -662,7 +662,8 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 	 * come. Reported as exit code 255, as CRI-O does, rather than RUNNING forever. A container
 	 * process that still runs unmonitored stays running (its logs are lost; stopping it works).
 	 */
-	private Optional<ExitStatus> lostMonitor(String id) {
+	@Override
+	public Optional<ExitStatus> lostMonitorExit(String id) {
 		Path persist = this.layout.persistDir(id);
 		if (!Files.exists(persist.resolve(ConmonContainer.FILE_NAME)) || !Files.exists(persist.resolve("conmon.pid"))
 				|| conmonAlive(id) || Files.exists(this.layout.exitFile(id))) {

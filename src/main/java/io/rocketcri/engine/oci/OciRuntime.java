@@ -131,6 +131,15 @@ public interface OciRuntime {
 
 
 	/**
+	 * The exit to report for a container whose conmon died without writing an exit status while
+	 * its process is gone too; empty in every other case. Costs a few file reads: for the periodic
+	 * exit check, not for every status or list call.
+	 */
+	default Optional<ExitStatus> lostMonitorExit(String id) {
+		return Optional.empty();
+	}
+
+	/**
 	 * At boot, before any call: kills launch helpers a killed runtime left blocked (a shell
 	 * waiting to open its sync FIFO, whose reader died) and removes their files.
 	 */
