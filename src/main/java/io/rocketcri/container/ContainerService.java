@@ -134,7 +134,8 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		PodEngine engine = pods.engine(pod);
 		Rollback rollback = new Rollback(what);
 		try (LogContext context = LogContext.container(pod.id(), id)) {
-			PodEngine.IdMappedRoot idMapped = idMappedRoot(pod);
+			PodEngine.PodResources podResources = pods.resources(pod);
+			PodEngine.IdMappedRoot idMapped = idMappedRoot(pod, podResources);
 			PodEngine.ContainerPaths paths = engine.prepareRootfs(id, images.layerPaths(image), idMapped);
 			rollback.add("root file system", () -> engine.removeContainer(id));
 			ContainerConfig withVolumes = mountImageVolumes(engine, id, config, volumes, idMapped);
@@ -142,7 +143,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 			ObjectNode spec = specs.generate(new SpecInput(id, pod.id(), withVolumes, pod.config(),
 					new ImageSettings(imageConfig.user(), imageConfig.env(), imageConfig.entrypoint(), imageConfig.cmd(),
 							imageConfig.workingDir(), imageConfig.stopSignal(), imageConfig.volumes()),
-					paths.rootfs(), specResources(pod)));
+					paths.rootfs(), specResources(pod, podResources)));
 			PodEngine.CreatedContainer created = engine.createContainer(new PodEngine.ContainerPlan(id, pod.id(), spec,
 					logPath, config.getTty(), config.getStdin(), config.getStdinOnce()));
 			commit(container.created(created.pid()), ContainerEvent.Type.CREATED, ContainerState.CREATING);
@@ -548,16 +549,14 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 			.orElse(Signals.SIGTERM);
 	}
 
-	private io.rocketcri.container.spec.PodResources specResources(PodSandbox pod) {
-		PodEngine.PodResources r = pods.resources(pod);
+	private io.rocketcri.container.spec.PodResources specResources(PodSandbox pod, PodEngine.PodResources r) {
 		return new io.rocketcri.container.spec.PodResources(r.netns(), r.ipcns(), r.utsns(), r.infraPid(),
 				r.hostsFile(), r.hostnameFile(), r.resolvConf(), r.shmDir(), pod.cgroupParent(),
 				PodSandboxService.hostname(pod.config()), r.userns());
 	}
 
 	/** The id-mapped root a container of this pod needs, null when the pod uses the host's ids. */
-	private PodEngine.IdMappedRoot idMappedRoot(PodSandbox pod) {
-		PodEngine.PodResources r = pods.resources(pod);
+	private PodEngine.IdMappedRoot idMappedRoot(PodSandbox pod, PodEngine.PodResources r) {
 		if (r.userns() == null) {
 			return null;
 		}
