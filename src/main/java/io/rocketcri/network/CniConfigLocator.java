@@ -63,7 +63,12 @@ public final class CniConfigLocator {
 	public sealed interface Lookup permits Present, Missing {
 	}
 
-	public record Present(Found config) implements Lookup {
+	/** @param skipped what was wrong with the files sorted before the one chosen (libcni skips them too) */
+	public record Present(Found config, List<String> skipped) implements Lookup {
+
+		public Present {
+			skipped = List.copyOf(skipped);
+		}
 	}
 
 	public record Missing(String reason) implements Lookup {
@@ -89,7 +94,7 @@ public final class CniConfigLocator {
 		for (Path file : candidates) {
 			Optional<Found> found = parse(file, problems);
 			if (found.isPresent()) {
-				return new Present(found.get());
+				return new Present(found.get(), problems);
 			}
 		}
 		return new Missing(candidates.isEmpty() ? "no CNI network configuration in " + configDir

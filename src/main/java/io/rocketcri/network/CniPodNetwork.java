@@ -308,7 +308,7 @@ public final class CniPodNetwork implements PodNetwork {
 		catch (IOException ex) {
 			log.warn("Attachment record of pod {} is unreadable, deleting with the current configuration: {}", podId,
 					ex.getMessage());
-			if (this.locator.lookup() instanceof CniConfigLocator.Present(CniConfigLocator.Found config)) {
+			if (this.locator.lookup() instanceof CniConfigLocator.Present(CniConfigLocator.Found config, var skipped)) {
 				return Optional.of(new CniCache.Entry(podId, config.file().toString(), config.list(),
 						this.options.interfaceName(), "", cniArgs(request), capabilityArgs(request), null));
 			}

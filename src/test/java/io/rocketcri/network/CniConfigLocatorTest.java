@@ -36,6 +36,8 @@ class CniConfigLocatorTest {
 		Files.writeString(this.dir.resolve("05-readme.txt"), "ignored");
 
 		assertThat(found().networkName()).isEqualTo("b");
+		assertThat(((CniConfigLocator.Present) lookup()).skipped()).singleElement()
+			.satisfies(problem -> assertThat(problem).startsWith("10-a.conflist"));
 	}
 
 	@Test

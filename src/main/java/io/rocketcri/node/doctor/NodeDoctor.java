@@ -115,6 +115,14 @@ public final class NodeDoctor {
 	private Finding cni() {
 		NetworkStatus status = network.status();
 		if (status.ready()) {
+			// a broken file before the one in use is skipped, as libcni does: say so, or the
+			// operator's edit of it silently does nothing
+			if (new io.rocketcri.network.CniConfigLocator(properties.network().cniConfigDir())
+				.lookup() instanceof io.rocketcri.network.CniConfigLocator.Present p && !p.skipped().isEmpty()) {
+				return Finding.warn("CNI", "network config " + status.configFile() + "; skipped: "
+						+ String.join("; ", p.skipped()), "fix or remove the skipped files in "
+								+ properties.network().cniConfigDir() + " (the first usable one in name order is used)");
+			}
 			return Finding.ok("CNI", "network config " + status.configFile());
 		}
 		return Finding.fail("CNI", status.message(),

@@ -42,6 +42,20 @@ class DoctorCommandHostTest {
 	}
 
 	@Test
+	void aBrokenFileBeforeTheOneInUseIsAWarningNamingIt() throws Exception {
+		Path cni = Files.createDirectories(dir.resolve("cni-skipped"));
+		Files.writeString(cni.resolve("05-typo.conflist"), "{\"cniVersion\": \"1.0.0\", \"name\": ");
+		Files.writeString(cni.resolve("10-ok.conflist"), """
+				{"cniVersion": "1.0.0", "name": "ok", "plugins": [{"type": "bridge"}, {"type": "portmap"}]}""");
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		int code = DoctorCommand.run(args(cni), new PrintStream(out, true, StandardCharsets.UTF_8));
+		String text = out.toString(StandardCharsets.UTF_8);
+		assertThat(text).contains("WARN  CNI").contains("10-ok.conflist").contains("skipped: 05-typo.conflist")
+			.contains("fix or remove the skipped files");
+		assertThat(code).as("the node still runs pods on the usable file").isZero();
+	}
+
+	@Test
 	void brokenRegistriesFileIsNamed() throws Exception {
 		Path conf = dir.resolve("registries.conf");
 		Files.writeString(conf, "[[registry]\nlocation = \n");
