@@ -147,8 +147,8 @@ final class AciReader {
 		Map<String, Object> manifest = new LinkedHashMap<>();
 		manifest.put("schemaVersion", 2);
 		manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-		manifest.put("config", descriptor(configDescriptor));
-		manifest.put("layers", layers.stream().map(AciReader::descriptor).toList());
+		manifest.put("config", configDescriptor.json());
+		manifest.put("layers", layers.stream().map(Descriptor::json).toList());
 		byte[] raw = ArchiveDocuments.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8);
 		Manifest parsed = ArchiveDocuments.manifest(raw, what);
 		return List.of(new ArchiveImage(List.of(ref), parsed, ArchiveDocuments.config(configBytes, parsed, what), blobs,
@@ -295,12 +295,5 @@ final class AciReader {
 		return out;
 	}
 
-	private static Map<String, Object> descriptor(Descriptor d) {
-		Map<String, Object> out = new LinkedHashMap<>();
-		out.put("mediaType", d.mediaType());
-		out.put("digest", d.digest());
-		out.put("size", d.size());
-		return out;
-	}
 
 }

@@ -14,6 +14,7 @@ import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.reference.ImageReference;
 import io.rocketcri.image.registry.Manifest;
+import io.rocketcri.image.registry.Descriptor;
 import io.rocketcri.image.registry.MediaTypes;
 
 /**
@@ -65,12 +66,12 @@ final class DockerSaveReader {
 			StagedArchive.Member layer = staged.require(layerName, what);
 			checkNamedDigest(layerName, layer, what);
 			blobs.put(layer.digest(), layer.file());
-			layers.add(descriptor(DOCKER_LAYER_TAR, layer.digest(), layer.size()));
+			layers.add(Descriptor.of(DOCKER_LAYER_TAR, layer.digest(), layer.size()).json());
 		}
 		Map<String, Object> manifest = new LinkedHashMap<>();
 		manifest.put("schemaVersion", 2);
 		manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
-		manifest.put("config", descriptor(MediaTypes.DOCKER_CONFIG, configMember.digest(), configMember.size()));
+		manifest.put("config", Descriptor.of(MediaTypes.DOCKER_CONFIG, configMember.digest(), configMember.size()).json());
 		manifest.put("layers", layers);
 		byte[] raw = ArchiveDocuments.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8);
 		Manifest parsed = ArchiveDocuments.manifest(raw, what);
@@ -101,13 +102,6 @@ final class DockerSaveReader {
 		}
 	}
 
-	private static Map<String, Object> descriptor(String mediaType, String digest, long size) {
-		Map<String, Object> d = new LinkedHashMap<>();
-		d.put("mediaType", mediaType);
-		d.put("digest", digest);
-		d.put("size", size);
-		return d;
-	}
 
 	static String sha256(byte[] bytes) {
 		return Digests.of(bytes);

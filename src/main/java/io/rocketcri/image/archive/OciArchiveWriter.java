@@ -72,7 +72,7 @@ final class OciArchiveWriter {
 	private static Map<String, Object> index(Manifest manifest, List<String> names) {
 		List<Map<String, Object>> entries = new ArrayList<>();
 		for (String name : names.isEmpty() ? List.of("") : names) {
-			Map<String, Object> entry = descriptor(manifest.descriptor());
+			Map<String, Object> entry = manifest.descriptor().json();
 			if (!name.isEmpty()) {
 				Map<String, String> annotations = new LinkedHashMap<>();
 				annotations.put(OciLayoutReader.CONTAINERD_NAME, name);
@@ -100,13 +100,6 @@ final class OciArchiveWriter {
 		return m;
 	}
 
-	private static Map<String, Object> descriptor(Descriptor d) {
-		Map<String, Object> out = new LinkedHashMap<>();
-		out.put("mediaType", d.mediaType());
-		out.put("digest", d.digest());
-		out.put("size", d.size());
-		return out;
-	}
 
 	private static String blobName(String digest) {
 		return "blobs/sha256/" + Digests.hex(digest);

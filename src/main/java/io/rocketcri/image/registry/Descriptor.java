@@ -23,6 +23,18 @@ public record Descriptor(String mediaType, String digest, long size, List<String
 		annotations = (annotations != null) ? Map.copyOf(annotations) : Map.of();
 	}
 
+	/**
+	 * The descriptor as a manifest or index writes it: mediaType, digest and size, in that order
+	 * (what archives write; urls, annotations and platform are added by the caller if wanted).
+	 */
+	public java.util.LinkedHashMap<String, Object> json() {
+		java.util.LinkedHashMap<String, Object> out = new java.util.LinkedHashMap<>();
+		out.put("mediaType", mediaType);
+		out.put("digest", digest);
+		out.put("size", size);
+		return out;
+	}
+
 	/** A plain blob descriptor without urls, annotations or platform. */
 	public static Descriptor of(String mediaType, String digest, long size) {
 		return new Descriptor(mediaType, digest, size, List.of(), Map.of(), null);
