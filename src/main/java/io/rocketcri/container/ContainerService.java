@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -313,9 +314,19 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 	}
 
 	public List<Container> list(ContainerFilter filter) {
+		// kubelet lists every second: read each engine's exit directory once, not one missing
+		// exit file per running container
+		Map<PodEngine, Optional<Set<String>>> exited = new java.util.IdentityHashMap<>();
 		return store.all()
 			.stream()
-			.map(this::refresh)
+			.map(c -> {
+				if (c.state() != ContainerState.RUNNING) {
+					return c;
+				}
+				Optional<Set<String>> ids = exited.computeIfAbsent(engineOf(c),
+						e -> Optional.ofNullable(e.idsWithExitStatus()));
+				return ids.isPresent() && !ids.get().contains(c.id()) ? c : refresh(c);
+			})
 			.filter(filter::matches)
 			.sorted(Comparator.comparingLong(Container::createdAt))
 			.toList();

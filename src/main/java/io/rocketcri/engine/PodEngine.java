@@ -66,6 +66,14 @@ public interface PodEngine {
 	 */
 	Optional<ExitInfo> lostMonitorExit(String id);
 
+	/**
+	 * Ids of this engine's containers that have an exit status now, in one directory read; null
+	 * when it cannot tell cheaply (then ask {@link #exitInfo} per container).
+	 */
+	default java.util.Set<String> idsWithExitStatus() {
+		return null;
+	}
+
 	/** Whether the OCI runtime knows the container and its process still runs. */
 	boolean isRunning(String id);
 

@@ -465,6 +465,11 @@ public final class RuncPodEngine implements PodEngine {
 	}
 
 	@Override
+	public Set<String> idsWithExitStatus() {
+		return oci.idsWithExitStatus();
+	}
+
+	@Override
 	public Optional<ExitInfo> lostMonitorExit(String id) {
 		return oci.lostMonitorExit(id).map(RuncPodEngine::toExit);
 	}

@@ -374,6 +374,19 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 	}
 
 	@Override
+	public java.util.Set<String> idsWithExitStatus() {
+		try (Stream<Path> files = Files.list(this.layout.exitDir())) {
+			return files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+		}
+		catch (NoSuchFileException ex) {
+			return java.util.Set.of();
+		}
+		catch (IOException ex) {
+			return null; // the caller falls back to one file per container
+		}
+	}
+
+	@Override
 	public void releaseOrphanLaunches() {
 		this.launcher.releaseOrphans();
 	}

@@ -131,6 +131,14 @@ public interface OciRuntime {
 
 
 	/**
+	 * The ids that have an exit status now (one directory read), so that a caller checking many
+	 * containers reads only their files; null when the runtime cannot tell cheaply.
+	 */
+	default java.util.Set<String> idsWithExitStatus() {
+		return null;
+	}
+
+	/**
 	 * The exit to report for a container whose conmon died without writing an exit status while
 	 * its process is gone too; empty in every other case. Costs a few file reads: for the periodic
 	 * exit check, not for every status or list call.
