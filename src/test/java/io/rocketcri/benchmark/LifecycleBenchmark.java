@@ -1,18 +1,13 @@
 package io.rocketcri.benchmark;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
-import io.rocketcri.cri.api.ContainerStatusRequest;
 import io.rocketcri.cri.api.CreateContainerRequest;
 import io.rocketcri.cri.api.ImageSpec;
 import io.rocketcri.cri.api.LinuxPodSandboxConfig;
@@ -144,7 +139,7 @@ class LifecycleBenchmark {
 				long started = System.nanoTime();
 				profile.end("container start", step);
 				if (bundle == null) {
-					bundle = copyBundle(client, id);
+					bundle = BareRunc.copyBundle(client, id, "/rocket-cri-bench/bare");
 				}
 				long beforeStop = System.nanoTime();
 				step = profile.begin();
@@ -178,10 +173,10 @@ class LifecycleBenchmark {
 	private static long bareCycle(Path runcRoot, Path bundle) throws Exception {
 		String id = "bench-" + UUID.randomUUID();
 		long start = System.nanoTime();
-		runc(runcRoot, "create", "--bundle", bundle.toString(), id);
-				runc(runcRoot, "start", id);
-				runc(runcRoot, "kill", id, "KILL");
-				runc(runcRoot, "delete", "--force", id);
+		BareRunc.runc(runcRoot, "create", "--bundle", bundle.toString(), id);
+				BareRunc.runc(runcRoot, "start", id);
+				BareRunc.runc(runcRoot, "kill", id, "KILL");
+				BareRunc.runc(runcRoot, "delete", "--force", id);
 		return System.nanoTime() - start;
 	}
 
@@ -224,34 +219,7 @@ class LifecycleBenchmark {
 		profile.close();
 	}
 
-	/** The bundle rocket-cri wrote, with its own root mount point, so runc can run it again as is. */
-	private static Path copyBundle(CriSocketClient client, String id) throws Exception {
-		JsonNode info = new ObjectMapper().readTree(client.runtime()
-			.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
-			.getInfoOrThrow("info"));
-		Path source = Path.of(info.get("bundle").asText());
-		Path copy = Files.createTempDirectory("bench-bundle");
-		ObjectNode spec = (ObjectNode) new ObjectMapper().readTree(source.resolve("config.json").toFile());
-		// the container's overlay is unmounted on remove: run the copy from a plain directory instead
-		Path rootfs = copy.resolve("rootfs");
-		new ProcessBuilder("cp", "-a", info.get("rootfs").asText() + "/.", rootfs.toString()).inheritIO().start().waitFor();
-		((ObjectNode) spec.get("root")).put("path", rootfs.toString());
-		((ObjectNode) spec.get("linux")).put("cgroupsPath", "/rocket-cri-bench/bare");
-		new ObjectMapper().writeValue(copy.resolve("config.json").toFile(), spec);
-		return copy;
-	}
 
-	private static void runc(Path root, String... args) throws Exception {
-		List<String> argv = new ArrayList<>(List.of("runc", "--root", root.toString()));
-		argv.addAll(List.of(args));
-		Process p = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		if (p.waitFor() != 0 && !args[0].equals("kill")) {
-			throw new IllegalStateException("runc " + String.join(" ", args) + " exited " + p.exitValue());
-		}
-	}
 
 	private static PodSandboxConfig podConfig(String name) {
 		return PodSandboxConfig.newBuilder()

@@ -1,6 +1,5 @@
 package io.rocketcri.benchmark;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
-import io.rocketcri.cri.api.ContainerStatusRequest;
 import io.rocketcri.cri.api.CreateContainerRequest;
 import io.rocketcri.cri.api.ExecSyncRequest;
 import io.rocketcri.cri.api.ImageSpec;
@@ -172,7 +167,7 @@ class NodeBenchmark {
 			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
 			long running = System.nanoTime();
 			if (bundle == null) {
-				bundle = copyBundle(client, id);
+				bundle = BareRunc.copyBundle(client, id, "/rocket-cri-node-bench/bare");
 			}
 			long paused = System.nanoTime() - running;
 			client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
@@ -202,10 +197,10 @@ class NodeBenchmark {
 		for (int i = 0; i < ROUNDS; i++) {
 			String id = "bench-" + UUID.randomUUID();
 			long start = System.nanoTime();
-			runc(runcRoot, "create", "--bundle", bundle.toString(), id);
-			runc(runcRoot, "start", id);
-			runc(runcRoot, "kill", id, "KILL");
-			runc(runcRoot, "delete", "--force", id);
+			BareRunc.runc(runcRoot, "create", "--bundle", bundle.toString(), id);
+			BareRunc.runc(runcRoot, "start", id);
+			BareRunc.runc(runcRoot, "kill", id, "KILL");
+			BareRunc.runc(runcRoot, "delete", "--force", id);
 			bare.add(System.nanoTime() - start);
 		}
 		double floor = p(bare, 50);
@@ -370,33 +365,7 @@ class NodeBenchmark {
 			.build();
 	}
 
-	/** The bundle the runtime wrote, runnable again by bare runc from a plain root directory. */
-	private static Path copyBundle(CriSocketClient client, String id) throws Exception {
-		ObjectMapper json = new ObjectMapper();
-		JsonNode info = json.readTree(client.runtime()
-			.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
-			.getInfoOrThrow("info"));
-		Path copy = Files.createTempDirectory("node-bench-bundle");
-		ObjectNode spec = (ObjectNode) json.readTree(Path.of(info.get("bundle").asText()).resolve("config.json").toFile());
-		Path rootfs = copy.resolve("rootfs");
-		new ProcessBuilder("cp", "-a", info.get("rootfs").asText() + "/.", rootfs.toString()).inheritIO().start().waitFor();
-		((ObjectNode) spec.get("root")).put("path", rootfs.toString());
-		((ObjectNode) spec.get("linux")).put("cgroupsPath", "/rocket-cri-node-bench/bare");
-		json.writeValue(copy.resolve("config.json").toFile(), spec);
-		return copy;
-	}
 
-	private static void runc(Path root, String... args) throws Exception {
-		List<String> argv = new ArrayList<>(List.of("runc", "--root", root.toString()));
-		argv.addAll(List.of(args));
-		Process p = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		if (p.waitFor() != 0 && !args[0].equals("kill")) {
-			throw new IllegalStateException("runc " + String.join(" ", args) + " exited " + p.exitValue());
-		}
-	}
 
 	// ---------------------------------------------------------------- figures
 
