@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -46,6 +47,10 @@ public final class CgroupReader {
 	public Optional<CgroupUsage> read(String cgroupsPath) {
 		String relative = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
 		try {
+			// rows written before cgroup_parent was validated may hold a name no path can take
+			if (relative.indexOf('\0') >= 0 || List.of(relative.split("/")).contains("..")) {
+				return Optional.empty();
+			}
 			return Optional.of(unified ? readV2(root.resolve(relative)) : readV1(relative));
 		}
 		catch (IOException | UncheckedIOException | NumberFormatException ex) {

@@ -308,6 +308,23 @@ public class PodSandboxService {
 		return String.join("_", m.getName(), m.getNamespace(), m.getUid(), Integer.toString(m.getAttempt()));
 	}
 
+	/**
+	 * The cgroup parent becomes a path under /sys/fs/cgroup for runc, the stats reader and CNI:
+	 * a control character or a {@code ..} segment would name a file outside the cgroup tree.
+	 */
+	private static void requireCgroupPath(String parent) {
+		for (int i = 0; i < parent.length(); i++) {
+			if (Character.isISOControl(parent.charAt(i))) {
+				throw new InvalidArgument("config.linux.cgroup_parent: control character at offset " + i);
+			}
+		}
+		for (String segment : parent.split("/")) {
+			if (segment.equals("..")) {
+				throw new InvalidArgument("config.linux.cgroup_parent: '..' segment in " + parent);
+			}
+		}
+	}
+
 	private static void validate(PodSandboxConfig config) {
 		var m = config.getMetadata();
 		if (m.getName().isBlank()) {
@@ -323,6 +340,7 @@ public class PodSandboxService {
 		requireAtMost("config.metadata.namespace", m.getNamespace(), MAX_NAME);
 		requireAtMost("config.metadata.uid", m.getUid(), MAX_NAME);
 		requireAtMost("config.linux.cgroup_parent", config.getLinux().getCgroupParent(), MAX_PATH_IN_ROW);
+		requireCgroupPath(config.getLinux().getCgroupParent());
 		for (PortMapping p : config.getPortMappingsList()) {
 			if (p.getContainerPort() <= 0 || p.getContainerPort() > 65535) {
 				throw new InvalidArgument("config.port_mappings.container_port: " + p.getContainerPort() + " out of range");

@@ -142,6 +142,25 @@ class CriRuntimeServiceTest {
 	}
 
 	@Test
+	void cgroupParentsThatLeaveTheCgroupTreeAreRejectedNamingTheField() {
+		for (String parent : java.util.List.of("/kubepods/../../etc", "/kubepods/x\u0000y", "kubepods\n.slice")) {
+			var request = io.rocketcri.cri.api.RunPodSandboxRequest.newBuilder()
+				.setConfig(io.rocketcri.cri.api.PodSandboxConfig.newBuilder()
+					.setMetadata(io.rocketcri.cri.api.PodSandboxMetadata.newBuilder()
+						.setName("cg")
+						.setNamespace("default")
+						.setUid("uid-cg"))
+					.setLinux(io.rocketcri.cri.api.LinuxPodSandboxConfig.newBuilder().setCgroupParent(parent)))
+				.build();
+			assertThatThrownBy(() -> client.runtime().runPodSandbox(request)).as(parent)
+				.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(ex.getStatus().getDescription()).contains("cgroup_parent");
+				});
+		}
+	}
+
+	@Test
 	void streamedListsEndWithAnAnswerEvenWhenEmpty() {
 		var answers = new java.util.ArrayList<io.rocketcri.cri.api.StreamContainersResponse>();
 		client.runtime()

@@ -142,6 +142,14 @@ class CgroupReaderTest {
 	}
 
 	@Test
+	void aPathThatCannotNameACgroupReadsAsEmpty() throws IOException {
+		v1Pod("kubepods/pod1");
+		assertThat(new CgroupReader(root).read("/kubepods/pod1")).isPresent();
+		assertThat(new CgroupReader(root).read("/kubepods/x\u0000y")).isEmpty();
+		assertThat(new CgroupReader(root).read("/kubepods/other/../pod1")).isEmpty();
+	}
+
+	@Test
 	void sumsTwoCgroupsForAPodWithoutItsOwn() {
 		CgroupUsage a = new CgroupUsage(1, 2, 3, 10, 8, 5, 2, 7, 1, 100, 0, 2);
 		CgroupUsage b = new CgroupUsage(4, 5, 6, 20, 16, 10, 4, 3, 0, 200, -1, 1);
