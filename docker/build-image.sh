@@ -158,6 +158,7 @@ echo "runtime: $(du -sh "$WORK/context/jre" | cut -f1) (the JDK: $(du -sh "$JDK"
 step "5/6 buildah bud -> $TAG"
 ###########################################################################
 cp "$HERE/10-rocket-cri.conflist" "$WORK/context/"
+cp "$HERE/jvm.options" "$WORK/context/app/jvm.options"
 # The image's apt sources: the mirror debootstrap used, with updates and security, as Debian
 # ships them (debootstrap writes only "bookworm main").
 SECURITY_MIRROR=$(awk '/^URIs:/ {uri=$2} /^Suites:/ && /bookworm-security/ {print uri; exit}' \
@@ -201,8 +202,8 @@ mkdir -p "$SMOKE"
 PORT=$(for p in $(seq 18780 18880); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; break; }; done)
 echo "\$ rocket-cri (entrypoint, -XX:AOTMode=on) on unix://$SMOKE/cri.sock, http://127.0.0.1:$PORT"
 bah run --isolation chroot -v "$SMOKE:$SMOKE" "$ctr" -- \
-  java --enable-native-access=ALL-UNNAMED -XX:AOTCache=/opt/rocket-cri/rocket-cri.aot -XX:AOTMode=on \
-    -XX:+ExitOnOutOfMemoryError -jar /opt/rocket-cri/rocket-cri.jar \
+  java @/opt/rocket-cri/jvm.options -XX:AOTCache=/opt/rocket-cri/rocket-cri.aot -XX:AOTMode=on \
+    -jar /opt/rocket-cri/rocket-cri.jar \
     --rocket.cri.socket="unix://$SMOKE/cri.sock" --rocket.root="$SMOKE/root" --rocket.state="$SMOKE/state" \
     --rocket.network.cni-config-dir="$SMOKE/net.d" --server.port="$PORT" > "$SMOKE/log" 2>&1 &
 SMOKE_PID=$!

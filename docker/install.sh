@@ -17,6 +17,7 @@
 #   /usr/local/lib/rocket-cri/lib/               jar (jarmode=tools extract: the JVM's AOT cache
 #                                                covers plain class-path jars far better than nested
 #                                                ones); swapped in as a whole when the jar changed
+#   /usr/local/lib/rocket-cri/jvm.options        the JVM options (java argument file) of the unit
 #   /usr/local/lib/rocket-cri/docs/              operations.md, troubleshooting.md
 #   /etc/systemd/system/rocket-cri.service       replaced (local changes go in a drop-in)
 #   /etc/rocket-cri/application.yml              commented defaults, only if absent
@@ -53,6 +54,7 @@ done
 
 LIB=/usr/local/lib/rocket-cri
 JAR=$LIB/rocket-cri.jar
+OPTIONS=$LIB/jvm.options
 UNIT=/etc/systemd/system/rocket-cri.service
 CONF=/etc/rocket-cri/application.yml
 CRICTL=/etc/crictl.yaml
@@ -114,6 +116,9 @@ else
   JAR_CHANGED=1
   info "$JAR + $(ls "$DESTDIR$LIB/lib" | wc -l) jars in $LIB/lib: installed"
 fi
+# The JVM options the unit and the AOT training run share (a java argument file): a cache made
+# with other options would be refused by the JVM, so a change here remakes the cache too.
+copy_if_changed "$HERE/jvm.options" "$OPTIONS" 0644 || true
 install -d -m 0755 "$DESTDIR$LIB/docs"
 for d in operations.md troubleshooting.md; do
   [ -f "$REPO/docs/$d" ] && { copy_if_changed "$REPO/docs/$d" "$LIB/docs/$d" 0644 || true; }
@@ -148,7 +153,7 @@ step "AOT cache ($CACHE)"
 # root, state and socket (-Dspring.context.exit=onRefresh: beans are created, Flyway migrates
 # the throwaway database, then the JVM exits before the CRI socket, the HTTP port or the boot
 # reconciliation start), so it never touches the node's pods or data.
-STAMP_NEW="$SUM $("$JDK/bin/java" -version 2>&1 | tr '\n' ' ')"
+STAMP_NEW="$SUM $(sha256sum < "$HERE/jvm.options" | cut -d' ' -f1) $("$JDK/bin/java" -version 2>&1 | tr '\n' ' ')"
 if [ "$AOT" = 0 ]; then
   info "skipped (--no-aot); the unit still names the cache, the JVM starts without it"
 elif [ -n "$DESTDIR" ]; then
@@ -159,7 +164,7 @@ else
   rm -f "$CACHE" "$CACHE.stamp"
   start=$(date +%s)
   set +e
-  "$JDK/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError \
+  "$JDK/bin/java" @"$OPTIONS" -Xlog:aot=error \
       -XX:AOTCacheOutput="$TMP/rocket-cri.aot" -Dspring.context.exit=onRefresh \
       -jar "$JAR" \
       --rocket.root="$TMP/root" --rocket.state="$TMP/state" \
