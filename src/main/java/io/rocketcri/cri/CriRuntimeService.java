@@ -112,6 +112,8 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final ContainerMapper containerMapper;
 
+	private final ContainerListItems listItems = new ContainerListItems();
+
 	private final ContainerStatsService stats;
 
 	private final StatsMapper statsMapper;
@@ -319,12 +321,13 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	@Override
 	public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
-		Calls.reply(response, () -> ListContainersResponse.newBuilder()
-			.addAllContainers(containers.list(containerMapper.filter(request.getFilter()))
-				.stream()
-				.map(c -> containerMapper.toListItem(c, images.find(c.imageId()).orElse(null)))
-				.toList())
-			.build());
+		Calls.reply(response, () -> {
+			boolean complete = !request.hasFilter() || request.getFilter().equals(io.rocketcri.cri.api.ContainerFilter.getDefaultInstance());
+			return ListContainersResponse.newBuilder()
+				.addAllContainers(listItems.items(containers.list(containerMapper.filter(request.getFilter())), complete,
+						c -> images.find(c.imageId()).orElse(null), containerMapper::toListItem))
+				.build();
+		});
 	}
 
 	@Override
