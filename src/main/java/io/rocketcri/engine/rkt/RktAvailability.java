@@ -48,7 +48,7 @@ final class RktAvailability {
 
 	private Optional<String> check() {
 		try {
-			CommandRunner.Result r = runner.run(new Command(commands.version(), java.util.Map.of(), null, null,
+			CommandRunner.Result r = runner.run(new Command(commands.version(), RktCommands.ENV, null, null,
 					Duration.ofSeconds(10)));
 			if (r.timedOut() || r.exitCode() != 0 || !r.stdoutText().contains("rkt Version")) {
 				return Optional.of("the rkt binary (rocket.rkt.path=%s) does not answer `rkt version`: %s".formatted(

@@ -22,6 +22,14 @@ public final class RktCommands {
 	/** User annotation on the rkt pod, so that an operator running {@code rkt list} sees whose it is. */
 	static final String POD_ID_ANNOTATION = "io.rocketcri.pod-id=";
 
+	/**
+	 * Every rkt call runs with these: rkt 1.30 hides the {@code app} commands behind the "app"
+	 * experiment and the per-app {@code --stdin/--stdout/--stderr} flags (which stage1's log
+	 * writer needs) behind "attach"; without them {@code rkt app} is an unknown command.
+	 */
+	static final java.util.Map<String, String> ENV = java.util.Map.of("RKT_EXPERIMENT_APP", "true",
+			"RKT_EXPERIMENT_ATTACH", "true");
+
 	private final String rkt;
 
 	private final Path dataDir;
@@ -58,7 +66,9 @@ public final class RktCommands {
 	 * set-up, the same as for runc pods, and rkt never runs CNI itself.
 	 */
 	List<String> sandbox(SandboxArgs args) {
-		List<String> argv = new ArrayList<>(List.of(rkt, dir(), "app", "sandbox", "--uuid-file-save=" + args.uuidFile()));
+		// "image": a stage1 given by path has no signature next to it
+		List<String> argv = new ArrayList<>(List.of(rkt, dir(), "--insecure-options=image", "app", "sandbox",
+				"--uuid-file-save=" + args.uuidFile()));
 		if (stage1Image != null) {
 			argv.add("--stage1-path=" + stage1Image);
 		}

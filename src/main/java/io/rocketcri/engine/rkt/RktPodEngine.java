@@ -188,8 +188,9 @@ public final class RktPodEngine implements PodEngine {
 			argv.addAll(List.of("nsenter", "--net=" + netns, "--"));
 		}
 		argv.addAll(rkt);
-		runner.check(new Command(argv, Map.of("RKT_SANDBOX_LOG", podDir.resolve("sandbox.log").toString()), null,
-				null, CALL));
+		Map<String, String> env = new java.util.HashMap<>(RktCommands.ENV);
+		env.put("RKT_SANDBOX_LOG", podDir.resolve("sandbox.log").toString());
+		runner.check(new Command(argv, env, null, null, CALL));
 	}
 
 	private String awaitUuid(String podId) throws IOException {
@@ -210,23 +211,24 @@ public final class RktPodEngine implements PodEngine {
 		}
 	}
 
+	/**
+	 * "running" comes seconds before stage1's supervisor is ready, and {@code app add} before then
+	 * fails ("supervisor … is not yet ready"): rkt's own {@code --wait-ready} waits for the latter.
+	 */
 	private void awaitReady(String podId, String uuid) throws IOException {
-		long deadline = nanoClock.getAsLong() + readyTimeout.toNanos();
-		while (true) {
-			CommandRunner.Result r = runner.run(command(commands.status(uuid, Duration.ZERO), CALL));
-			if (r.exitCode() == 0 && RktStatus.pod(r.stdoutText()).running()) {
-				return;
-			}
-			if (r.exitCode() == 0 && RktStatus.pod(r.stdoutText()).finished()) {
-				throw new Unavailable("running rkt app sandbox for pod %s: rkt pod %s exited while starting; rkt said: %s"
-					.formatted(podId, uuid, sandboxLogTail(podId)));
-			}
-			if (nanoClock.getAsLong() > deadline) {
-				throw new Unavailable("running rkt app sandbox for pod %s: rkt pod %s not running after %ds; rkt said: %s"
-					.formatted(podId, uuid, readyTimeout.toSeconds(), sandboxLogTail(podId)));
-			}
-			pause();
+		long left = Math.max(1, readyTimeout.toSeconds());
+		CommandRunner.Result r = runner.run(command(commands.status(uuid, Duration.ofSeconds(left)),
+				Duration.ofSeconds(left + 10)));
+		if (r.exitCode() == 0 && !r.timedOut() && RktStatus.pod(r.stdoutText()).running()) {
+			return;
 		}
+		CommandRunner.Result now = runner.run(command(commands.status(uuid, Duration.ZERO), CALL));
+		if (now.exitCode() == 0 && RktStatus.pod(now.stdoutText()).finished()) {
+			throw new Unavailable("running rkt app sandbox for pod %s: rkt pod %s exited while starting; rkt said: %s"
+				.formatted(podId, uuid, sandboxLogTail(podId)));
+		}
+		throw new Unavailable("running rkt app sandbox for pod %s: rkt pod %s not ready after %ds (%s); rkt said: %s"
+			.formatted(podId, uuid, left, (r.stderrText() + r.stdoutText()).strip(), sandboxLogTail(podId)));
 	}
 
 	@Override
@@ -698,7 +700,7 @@ public final class RktPodEngine implements PodEngine {
 	}
 
 	private static Command command(List<String> argv, Duration timeout) {
-		return new Command(argv, Map.of(), null, null, timeout);
+		return new Command(argv, RktCommands.ENV, null, null, timeout);
 	}
 
 	private void pause() throws IOException {

@@ -115,14 +115,17 @@ class RktPodEngineTest {
 		assertThat(sh.subList(0, 4)).containsExactly("/bin/sh", "-c",
 				"exec setsid -f \"$@\" </dev/null >>\"$RKT_SANDBOX_LOG\" 2>&1", "rkt-sandbox");
 		Path podDir = tmp.resolve("state/rkt/pods").resolve(POD);
-		assertThat(sh.subList(4, sh.size())).containsExactly("/opt/rkt/rkt", "--dir=" + tmp.resolve("rkt-data"), "app",
-				"sandbox", "--uuid-file-save=" + podDir.resolve("uuid"), "--stage1-path=" + stage1, "--net=host",
+		assertThat(sh.subList(4, sh.size())).containsExactly("/opt/rkt/rkt", "--dir=" + tmp.resolve("rkt-data"),
+				"--insecure-options=image", "app", "sandbox", "--uuid-file-save=" + podDir.resolve("uuid"), "--stage1-path=" + stage1, "--net=host",
 				"--hostname=web-0", "--hosts-entry=host", "--dns=10.96.0.10", "--dns-search=default.svc.cluster.local",
 				"--dns-opt=ndots:5", "--annotation=coreos.com/rkt/experiment/logmode=k8s-plain",
 				"--annotation=coreos.com/rkt/experiment/kubernetes-log-dir=" + podDir.resolve("logs"),
 				"--user-annotation=io.rocketcri.pod-id=" + POD);
+		assertThat(runner.commands("sh").getFirst().env()).containsEntry("RKT_EXPERIMENT_APP", "true")
+			.containsEntry("RKT_EXPERIMENT_ATTACH", "true");
 		assertThat(runner.commands("rkt").getLast().argv()).containsExactly("/opt/rkt/rkt",
-				"--dir=" + tmp.resolve("rkt-data"), "status", "--format=json", UUID);
+				"--dir=" + tmp.resolve("rkt-data"), "status", "--format=json", "--wait-ready=1s", UUID);
+		assertThat(runner.commands("rkt")).allSatisfy(c -> assertThat(c.env()).containsEntry("RKT_EXPERIMENT_APP", "true"));
 	}
 
 	@Test

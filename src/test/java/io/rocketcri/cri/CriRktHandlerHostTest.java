@@ -1,0 +1,223 @@
+package io.rocketcri.cri;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.rocketcri.cri.api.ContainerConfig;
+import io.rocketcri.cri.api.ContainerMetadata;
+import io.rocketcri.cri.api.ContainerState;
+import io.rocketcri.cri.api.ContainerStatusRequest;
+import io.rocketcri.cri.api.CreateContainerRequest;
+import io.rocketcri.cri.api.ExecSyncRequest;
+import io.rocketcri.cri.api.ExecSyncResponse;
+import io.rocketcri.cri.api.ImageSpec;
+import io.rocketcri.cri.api.KeyValue;
+import io.rocketcri.cri.api.LinuxPodSandboxConfig;
+import io.rocketcri.cri.api.NamespaceMode;
+import io.rocketcri.cri.api.NamespaceOption;
+import io.rocketcri.cri.api.LinuxSandboxSecurityContext;
+import io.rocketcri.cri.api.PodSandboxConfig;
+import io.rocketcri.cri.api.PodSandboxMetadata;
+import io.rocketcri.cri.api.PodSandboxState;
+import io.rocketcri.cri.api.PodSandboxStatusRequest;
+import io.rocketcri.cri.api.PullImageRequest;
+import io.rocketcri.cri.api.RemoveContainerRequest;
+import io.rocketcri.cri.api.RemovePodSandboxRequest;
+import io.rocketcri.cri.api.RunPodSandboxRequest;
+import io.rocketcri.cri.api.StartContainerRequest;
+import io.rocketcri.cri.api.StatusRequest;
+import io.rocketcri.cri.api.StopContainerRequest;
+import io.rocketcri.cri.api.StopPodSandboxRequest;
+import io.rocketcri.testsupport.CriSocketClient;
+import io.rocketcri.testsupport.OciImageBuilder;
+import io.rocketcri.testsupport.PushedImage;
+import io.rocketcri.testsupport.RuntimeUnderTest;
+import io.rocketcri.testsupport.TestRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rkt handler end to end through the CRI socket, against a real rkt: run a pod with
+ * runtime_handler "rkt", create and start a container from an image on the tests' registry, read
+ * its log in the CRI format, exec, stop, remove. Runs only when a rkt binary is given
+ * ({@code -Drkt.path=…} or {@code RKT_PATH}) or on PATH; otherwise it is skipped, saying so.
+ * The stage1 image is {@code -Drkt.stage1=…}/{@code RKT_STAGE1}, else a {@code stage1-host.aci}
+ * next to the binary, else rkt's built-in one.
+ */
+@Tag("host")
+@SpringBootTest
+class CriRktHandlerHostTest {
+
+	static final RuntimeUnderTest runtime = new RuntimeUnderTest("rkt");
+
+	static final TestRegistry registry = TestRegistry.shared();
+
+	static final Optional<Path> rkt = findRkt();
+
+	static CriSocketClient client;
+
+	static PushedImage busybox;
+
+	static Optional<Path> findRkt() {
+		String given = System.getProperty("rkt.path", System.getenv("RKT_PATH"));
+		if (given != null && !given.isBlank()) {
+			return Optional.of(Path.of(given)).filter(Files::isExecutable);
+		}
+		for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+			Path candidate = Path.of(dir.isEmpty() ? "." : dir, "rkt");
+			if (Files.isExecutable(candidate)) {
+				return Optional.of(candidate);
+			}
+		}
+		return Optional.empty();
+	}
+
+	static Optional<Path> stage1() {
+		String given = System.getProperty("rkt.stage1", System.getenv("RKT_STAGE1"));
+		if (given != null && !given.isBlank()) {
+			return Optional.of(Path.of(given));
+		}
+		return rkt.map(r -> r.resolveSibling("stage1-host.aci")).filter(Files::isRegularFile);
+	}
+
+	@BeforeAll
+	static void requireRkt() {
+		if (rkt.isEmpty()) {
+			System.out.println("CriRktHandlerHostTest SKIPPED: no rkt binary (set -Drkt.path=/path/to/rkt or RKT_PATH, "
+					+ "or put rkt on PATH)");
+		}
+		Assumptions.assumeTrue(rkt.isPresent(),
+				"skipped: no rkt binary (set -Drkt.path=/path/to/rkt or RKT_PATH, or put rkt on PATH)");
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry props) {
+		runtime.register(props);
+		runtime.trustRegistry(registry.address());
+		props.add("rocket.rkt.path", () -> rkt.map(Path::toString).orElse("rkt"));
+		props.add("rocket.rkt.data-dir", () -> runtime.root().resolve("rkt").toString());
+		stage1().ifPresent(s -> props.add("rocket.rkt.stage1-image", s::toString));
+		// this machine's / is a private mount: rkt's overlay needs a shared one
+		props.add("rocket.rkt.no-overlay", () -> "true");
+	}
+
+	@AfterAll
+	static void tearDown() throws Exception {
+		if (client != null) {
+			client.close();
+		}
+	}
+
+	static PodSandboxConfig hostNetworkPod(String name) {
+		return PodSandboxConfig.newBuilder()
+			.setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("it").setUid(UUID.randomUUID().toString()))
+			.setHostname(name)
+			.setLogDirectory(runtime.root().resolve("logs/" + name).toString())
+			.setLinux(LinuxPodSandboxConfig.newBuilder()
+				.setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+					.setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE))))
+			.build();
+	}
+
+	@Test
+	void aPodRunsOnRktFromRunToRemove() throws Exception {
+		client = new CriSocketClient(runtime.socket());
+		assertThat(client.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
+			.anySatisfy(h -> assertThat(h.getName()).isEqualTo("rkt"));
+		busybox = registry.pusher()
+			.push(OciImageBuilder.busybox().format(OciImageBuilder.Format.DOCKER_SCHEMA2).cmd("sh").build(),
+					TestRegistry.uniqueRepository("rkt-bb"), "v1");
+		client.images()
+			.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
+
+		PodSandboxConfig pod = hostNetworkPod("rkt-web");
+		String podId = client.runtime()
+			.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).setRuntimeHandler("rkt").build())
+			.getPodSandboxId();
+		try {
+			var podStatus = client.runtime()
+				.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
+				.getStatus();
+			assertThat(podStatus.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+			assertThat(podStatus.getRuntimeHandler()).isEqualTo("rkt");
+
+			String id = client.runtime()
+				.createContainer(CreateContainerRequest.newBuilder()
+					.setPodSandboxId(podId)
+					.setSandboxConfig(pod)
+					.setConfig(ContainerConfig.newBuilder()
+						.setMetadata(ContainerMetadata.newBuilder().setName("web"))
+						.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
+						.addAllCommand(List.of("/bin/sh", "-c", "echo hello $GREETING; echo second; exec sleep 300"))
+						.addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue(com.google.protobuf.ByteString.copyFromUtf8("from rkt")))
+						.setLogPath("web.log"))
+					.build())
+				.getContainerId();
+			client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+
+			Path log = runtime.root().resolve("logs/rkt-web/web.log");
+			String text = awaitLog(log, "second");
+			assertThat(text.lines().toList()).hasSizeGreaterThanOrEqualTo(2);
+			assertThat(text.lines().findFirst().orElseThrow())
+				.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(Z|[+-]\\d\\d:\\d\\d) stdout F hello from rkt");
+
+			ExecSyncResponse exec = client.runtime()
+				.execSync(ExecSyncRequest.newBuilder()
+					.setContainerId(id)
+					.addAllCmd(List.of("/bin/sh", "-c", "echo out; echo err >&2; hostname; exit 3"))
+					.setTimeout(20)
+					.build());
+			assertThat(exec.getExitCode()).isEqualTo(3);
+			assertThat(exec.getStdout().toStringUtf8()).startsWith("out\n");
+			assertThat(exec.getStderr().toStringUtf8()).contains("err");
+
+			var running = client.runtime()
+				.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+				.getStatus();
+			assertThat(running.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+
+			client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(10).build());
+			var stopped = client.runtime()
+				.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+				.getStatus();
+			assertThat(stopped.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+			System.out.println("rkt container " + id + " exited with " + stopped.getExitCode() + "; log:\n" + text);
+			client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+		}
+		finally {
+			client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+		}
+		assertThat(runtime.state().resolve("rkt/pods").resolve(podId)).doesNotExist();
+	}
+
+	private static String awaitLog(Path log, String needle) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (Files.exists(log)) {
+				String text = Files.readString(log, StandardCharsets.UTF_8);
+				if (text.contains(needle)) {
+					return text;
+				}
+			}
+			Thread.sleep(200);
+		}
+		return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log at " + log + ")";
+	}
+
+}
