@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -253,6 +254,20 @@ class CriRktHandlerHostTest {
 			assertThat(exec.getStdout().toStringUtf8()).startsWith("out\n");
 			assertThat(exec.getStderr().toStringUtf8()).contains("err");
 
+			// streaming Exec (no terminal) over the WebSocket protocol kubectl speaks
+			String url = client.runtime()
+				.exec(io.rocketcri.cri.api.ExecRequest.newBuilder()
+					.setContainerId(id)
+					.addAllCmd(List.of("/bin/sh", "-c", "echo streamed; echo oops >&2; exit 4"))
+					.setStdout(true)
+					.setStderr(true)
+					.build())
+				.getUrl();
+			Map<Integer, String> channels = webSocketExec(url);
+			assertThat(channels.get(1)).isEqualTo("streamed\n");
+			assertThat(channels.get(2)).isEqualTo("oops\n");
+			assertThat(channels.get(3)).contains("\"4\"");
+
 			var running = client.runtime()
 				.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
 				.getStatus();
@@ -271,6 +286,47 @@ class CriRktHandlerHostTest {
 			client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
 		}
 		assertThat(runtime.state().resolve("rkt/pods").resolve(podId)).doesNotExist();
+	}
+
+	/** Runs a CRI exec URL over WebSocket (v5.channel.k8s.io) and returns what each channel received. */
+	private static Map<Integer, String> webSocketExec(String url) throws Exception {
+		Map<Integer, java.io.ByteArrayOutputStream> received = new java.util.concurrent.ConcurrentHashMap<>();
+		java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+		java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+			@Override
+			public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, java.nio.ByteBuffer data,
+					boolean last) {
+				// every message starts with its channel; one message per frame from this server
+				int channel = data.get() & 0xff;
+				byte[] bytes = new byte[data.remaining()];
+				data.get(bytes);
+				received.computeIfAbsent(channel, c -> new java.io.ByteArrayOutputStream()).writeBytes(bytes);
+				ws.request(1);
+				return null;
+			}
+
+			@Override
+			public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
+				closed.complete(null);
+				return null;
+			}
+
+			@Override
+			public void onError(java.net.http.WebSocket ws, Throwable error) {
+				closed.completeExceptionally(error);
+			}
+		};
+		try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+			java.net.http.WebSocket ws = http.newWebSocketBuilder()
+				.subprotocols("v5.channel.k8s.io")
+				.buildAsync(java.net.URI.create(url.replaceFirst("^http", "ws")), listener)
+				.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			closed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			ws.abort();
+		}
+		Map<Integer, String> text = new java.util.TreeMap<>();
+		received.forEach((c, b) -> text.put(c, b.toString(StandardCharsets.UTF_8)));
+		return text;
 	}
 
 	private static String awaitLog(Path log, String needle) throws IOException, InterruptedException {

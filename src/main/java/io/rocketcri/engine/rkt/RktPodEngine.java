@@ -481,7 +481,12 @@ public final class RktPodEngine implements PodEngine {
 
 	@Override
 	public StreamingProcess exec(String id, List<String> command, boolean tty, boolean stdin) throws IOException {
-		throw unsupported("streaming exec into container " + id + " (use ExecSync)");
+		if (tty) {
+			throw unsupported("exec with a terminal into container " + id);
+		}
+		AppRef ref = ref(id);
+		return RktStreamingExec.start(id.substring(0, Math.min(12, id.length())),
+				commands.appExec(ref.uuid(), ref.app(), command), RktCommands.ENV, stdin);
 	}
 
 	@Override

@@ -298,7 +298,8 @@ class RktPodEngineTest {
 
 		assertThatThrownBy(() -> engine.attach(CTR, false)).isInstanceOf(FailedPrecondition.class)
 			.hasMessageContaining("attaching to container " + CTR).hasMessageContaining("runtime handler \"rkt\"");
-		assertThatThrownBy(() -> engine.exec(CTR, List.of("sh"), true, true)).isInstanceOf(FailedPrecondition.class);
+		assertThatThrownBy(() -> engine.exec(CTR, List.of("sh"), true, true)).isInstanceOf(FailedPrecondition.class)
+			.hasMessageContaining("with a terminal");
 		assertThatThrownBy(() -> engine.updateResources(CTR, new ObjectMapper().createObjectNode()))
 			.isInstanceOf(FailedPrecondition.class).hasMessageContaining("updating the resources");
 		assertThatThrownBy(() -> engine.mountImageVolume(CTR, 0, List.of(), "", null))
