@@ -65,9 +65,20 @@ final class RktStreamingExec implements StreamingProcess {
 			.start(() -> copy(rkt.getErrorStream(), output, true));
 		Thread.ofPlatform().name("rkt-exec-wait-" + name).daemon().start(() -> {
 			try {
-				out.join();
-				err.join();
-				done.complete(OptionalInt.of(rkt.waitFor()));
+				int code = rkt.waitFor();
+				// after close, a process that escaped the kill may still hold the pipes: stop waiting for them
+				long closedAt = 0;
+				while (out.isAlive() || err.isAlive()) {
+					out.join(Duration.ofMillis(100));
+					err.join(Duration.ofMillis(100));
+					if (closed.get()) {
+						closedAt = closedAt == 0 ? System.nanoTime() : closedAt;
+						if (System.nanoTime() - closedAt > Duration.ofSeconds(2).toNanos()) {
+							break;
+						}
+					}
+				}
+				done.complete(OptionalInt.of(code));
 			}
 			catch (InterruptedException ex) {
 				done.completeExceptionally(ex);
@@ -142,8 +153,10 @@ final class RktStreamingExec implements StreamingProcess {
 		}
 		closeStdin();
 		if (rkt.isAlive()) {
+			// children first, so that none is reparented before it is seen; rkt last
 			rkt.descendants().forEach(ProcessHandle::destroyForcibly);
 			rkt.destroyForcibly();
+			rkt.descendants().forEach(ProcessHandle::destroyForcibly);
 		}
 		rkt.onExit().completeOnTimeout(rkt, Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
 	}
