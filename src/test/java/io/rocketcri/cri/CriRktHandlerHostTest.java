@@ -231,7 +231,7 @@ class CriRktHandlerHostTest {
 					.setConfig(ContainerConfig.newBuilder()
 						.setMetadata(ContainerMetadata.newBuilder().setName("web"))
 						.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
-						.addAllCommand(List.of("/bin/sh", "-c", "echo hello $GREETING; echo second; exec sleep 300"))
+						.addAllCommand(List.of("/bin/sh", "-c", "echo hello $GREETING; echo oops >&2; echo second; exec sleep 300"))
 						.addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue(com.google.protobuf.ByteString.copyFromUtf8("from rkt")))
 						.setLogPath("web.log"))
 					.build())
@@ -241,8 +241,11 @@ class CriRktHandlerHostTest {
 			Path log = runtime.root().resolve("logs/rkt-web/web.log");
 			String text = awaitLog(log, "second");
 			assertThat(text.lines().toList()).hasSizeGreaterThanOrEqualTo(2);
-			assertThat(text.lines().findFirst().orElseThrow())
-				.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(Z|[+-]\\d\\d:\\d\\d) stdout F hello from rkt");
+			// stage1 labels stderr correctly only with systemd 252's fd names fixed (docs/rkt.md)
+			assertThat(text).containsPattern("(?m)^\\S+ stderr F oops$");
+			// stdout and stderr are copied by separate iottymux loops: their order in the file is not the program's
+			assertThat(text.lines()).anySatisfy(line -> assertThat(line)
+				.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(Z|[+-]\\d\\d:\\d\\d) stdout F hello from rkt"));
 
 			ExecSyncResponse exec = client.runtime()
 				.execSync(ExecSyncRequest.newBuilder()

@@ -19,16 +19,18 @@ public final class RktCommands {
 
 	static final String LOG_PATH_ANNOTATION = "coreos.com/rkt/experiment/kubernetes-log-path=";
 
+	static final String STDOUT_STREAM = "coreos.com/rkt/stage2/stdout=stream";
+
+	static final String STDERR_STREAM = "coreos.com/rkt/stage2/stderr=stream";
+
 	/** User annotation on the rkt pod, so that an operator running {@code rkt list} sees whose it is. */
 	static final String POD_ID_ANNOTATION = "io.rocketcri.pod-id=";
 
 	/**
-	 * Every rkt call runs with these: rkt 1.30 hides the {@code app} commands behind the "app"
-	 * experiment and the per-app {@code --stdin/--stdout/--stderr} flags (which stage1's log
-	 * writer needs) behind "attach"; without them {@code rkt app} is an unknown command.
+	 * Every rkt call runs with this: rkt 1.30 hides the {@code app} commands behind its "app"
+	 * experiment; without it {@code rkt app} is an unknown command.
 	 */
-	static final java.util.Map<String, String> ENV = java.util.Map.of("RKT_EXPERIMENT_APP", "true",
-			"RKT_EXPERIMENT_ATTACH", "true");
+	static final java.util.Map<String, String> ENV = java.util.Map.of("RKT_EXPERIMENT_APP", "true");
 
 	private final String rkt;
 
@@ -111,10 +113,10 @@ public final class RktCommands {
 	List<String> appAdd(String uuid, String imageId, AppArgs app) {
 		List<String> argv = new ArrayList<>(List.of(rkt, dir(), "app", "add", uuid, imageId, "--name=" + app.name()));
 		argv.add("--annotation=" + LOG_PATH_ANNOTATION + app.rawLogName());
-		// stage1 writes the k8s-plain log only for streamed output
-		argv.add("--stdin=null");
-		argv.add("--stdout=stream");
-		argv.add("--stderr=stream");
+		// stage1 writes the k8s-plain log only for streamed output; annotations rather than the
+		// --stdout/--stderr flags, which rkt hides behind its "attach" experiment
+		argv.add("--annotation=" + STDOUT_STREAM);
+		argv.add("--annotation=" + STDERR_STREAM);
 		app.env().forEach(e -> argv.add("--environment=" + e));
 		if (app.workingDir() != null && !app.workingDir().isBlank()) {
 			argv.add("--working-dir=" + app.workingDir());

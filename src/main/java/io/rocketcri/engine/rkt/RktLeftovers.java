@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code rkt rm} can leave of a pod on a host without systemd: mounts under rkt's data
  * directory (stage1's overlay and bind mounts, when its garbage collection could not unmount
- * them) and cgroup directories named after the pod (nspawn's {@code machine-rkt\x2d<uuid>.scope}).
+ * them), cgroup directories named after the pod (nspawn's {@code machine-rkt\x2d<uuid>.scope}) and,
+ * after {@code rkt stop --force}, nspawn's empty {@code propagate/rkt-<uuid>} directory.
  */
 final class RktLeftovers {
 
@@ -30,21 +31,32 @@ final class RktLeftovers {
 
 	private final Path cgroupRoot;
 
+	private final Path nspawnPropagate;
+
 	RktLeftovers(HostOs host, Path dataDir) {
-		this(host, dataDir, Path.of("/proc/self/mountinfo"), CGROUP_ROOT);
+		this(host, dataDir, Path.of("/proc/self/mountinfo"), CGROUP_ROOT, Path.of("/run/systemd/nspawn/propagate"));
 	}
 
-	RktLeftovers(HostOs host, Path dataDir, Path mountinfo, Path cgroupRoot) {
+	RktLeftovers(HostOs host, Path dataDir, Path mountinfo, Path cgroupRoot, Path nspawnPropagate) {
 		this.host = host;
 		this.dataDir = dataDir;
 		this.mountinfo = mountinfo;
 		this.cgroupRoot = cgroupRoot;
+		this.nspawnPropagate = nspawnPropagate;
 	}
 
 	void remove(String uuid) throws IOException {
 		for (Path target : mountsOf(uuid)) {
 			log.info("unmounting {} left by rkt pod {}", target, uuid);
 			host.unmount(target, HostOs.MNT_DETACH);
+		}
+		// nspawn removes its propagation directory itself, unless it was killed (rkt stop --force)
+		Path propagate = nspawnPropagate.resolve("rkt-" + uuid);
+		try {
+			Files.deleteIfExists(propagate);
+		}
+		catch (IOException ex) {
+			log.warn("removing {} of rkt pod {}: {}", propagate, uuid, ex.getMessage());
 		}
 		for (Path dir : cgroupsOf(uuid)) {
 			try {

@@ -366,34 +366,37 @@ public final class RktPodEngine implements PodEngine {
 		}
 		AppRef ref = ref(id);
 		Optional<RktStatus.App> status = appStatus(ref, true);
+		boolean stopped = false;
 		if (status.isPresent() && status.get().running()) {
-			CommandRunner.Result r = runner.run(command(commands.appStop(ref.uuid(), ref.app()),
-					timeout.plus(CALL)));
+			// stage1's systemd waits 90 s after SIGTERM before SIGKILL, whatever the CRI timeout says
+			Command stop = command(commands.appStop(ref.uuid(), ref.app()), Duration.ofSeconds(120).plus(timeout));
+			CommandRunner.Result r = runner.run(stop);
 			if (r.exitCode() != 0 && !gone(r)) {
-				throw new CommandFailedException(command(commands.appStop(ref.uuid(), ref.app()), CALL), r);
+				throw new CommandFailedException(stop, r);
 			}
+			stopped = true;
 		}
+		// app stop returns before the exit status is written (by a reaper unit, ~100 ms later)
 		long deadline = nanoClock.getAsLong() + Duration.ofSeconds(30).toNanos();
 		while (true) {
-			Optional<ExitInfo> exit = exitInfo(id);
-			if (exit.isPresent()) {
-				stopFollower(id);
-				return exit.get();
-			}
 			status = appStatus(ref, true);
 			if (status.isPresent() && status.get().exited()) {
 				ExitInfo exited = toExit(status.get());
+				if (stopped && (exited.exitCode() == 15 || exited.exitCode() == 9)) {
+					// rkt reports the number of the signal that killed the app; the CRI, like a
+					// shell, reports 128 + signal (143 after our SIGTERM, 137 after SIGKILL)
+					exited = new ExitInfo(128 + exited.exitCode(), exited.finishedAt(), false);
+				}
 				exits.put(id, exited);
 				stopFollower(id);
 				return exited;
 			}
 			if (status.isEmpty() || !status.get().running()) {
-				// never started, or the pod is gone: nothing ran, nothing to report but a stop
-				ExitInfo stopped = new ExitInfo(status.map(s -> s.exitCode() == null ? 0 : s.exitCode()).orElse(137),
-						nowNanos(), false);
-				exits.put(id, stopped);
+				// never started (created), or the pod is gone: nothing ran, nothing to report but a stop
+				ExitInfo ended = new ExitInfo(status.isPresent() ? 0 : 137, nowNanos(), false);
+				exits.put(id, ended);
 				stopFollower(id);
-				return stopped;
+				return ended;
 			}
 			if (nanoClock.getAsLong() > deadline) {
 				throw new IOException("stopping rkt app %s of pod %s: still running 30s after rkt app stop"
@@ -410,7 +413,12 @@ public final class RktPodEngine implements PodEngine {
 		if (ref.isPresent()) {
 			CommandRunner.Result r = runner.run(command(commands.appRm(ref.get().uuid(), ref.get().app()), CALL));
 			if (r.exitCode() != 0 && !gone(r) && !podFinished(ref.get().uuid())) {
-				throw new CommandFailedException(command(commands.appRm(ref.get().uuid(), ref.get().app()), CALL), r);
+				// rkt cannot remove an app whose add failed half-way (its unit was never loaded:
+				// systemctl exits 5); only the pod's own rkt rm clears it. The container goes now,
+				// so that kubelet can remove the pod, whose removal takes the app with it.
+				log.warn("removing rkt app {} of pod {}: {}; it goes with the pod", ref.get().app(), ref.get().uuid(),
+						new CommandFailedException(command(commands.appRm(ref.get().uuid(), ref.get().app()), CALL), r)
+							.getMessage());
 			}
 			Files.deleteIfExists(podDir(ref.get().podId()).resolve("logs").resolve(rawLogName(id)));
 		}

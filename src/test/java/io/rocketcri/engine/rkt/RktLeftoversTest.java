@@ -27,7 +27,7 @@ class RktLeftoversTest {
 				93 22 0:53 / /elsewhere/%1$s rw - tmpfs tmpfs rw
 				""".formatted(UUID));
 		RktLeftovers leftovers = new RktLeftovers(new FakeHostOs(), Path.of("/var/lib/rocket-cri/rkt"), mountinfo,
-				tmp.resolve("cgroup"));
+				tmp.resolve("cgroup"), tmp.resolve("propagate"));
 
 		assertThat(leftovers.mountsOf(UUID)).containsExactly(
 				Path.of("/var/lib/rocket-cri/rkt/pods/run/" + UUID + "/stage1/rootfs/opt/stage2/web/rootfs"),
@@ -35,15 +35,18 @@ class RktLeftoversTest {
 	}
 
 	@Test
-	void removesTheCgroupsNamedAfterThePodWithTheirChildren() throws IOException {
+	void removesTheCgroupsNamedAfterThePodWithTheirChildrenAndNspawnsPropagateDir() throws IOException {
 		Path cgroup = tmp.resolve("cgroup");
 		Path scope = Files.createDirectories(
 				cgroup.resolve("memory/machine-rkt\\x2d" + UUID.replace("-", "\\x2d") + ".scope/system.slice/web.service"));
 		Path other = Files.createDirectories(cgroup.resolve("memory/machine-rkt\\x2dother.scope"));
-		RktLeftovers leftovers = new RktLeftovers(new FakeHostOs(), tmp.resolve("data"), tmp.resolve("none"), cgroup);
+		Path propagate = Files.createDirectories(tmp.resolve("propagate/rkt-" + UUID));
+		RktLeftovers leftovers = new RktLeftovers(new FakeHostOs(), tmp.resolve("data"), tmp.resolve("none"), cgroup,
+				tmp.resolve("propagate"));
 
 		leftovers.remove(UUID);
 
+		assertThat(propagate).doesNotExist();
 		assertThat(scope.getParent().getParent()).doesNotExist();
 		assertThat(other).exists();
 	}

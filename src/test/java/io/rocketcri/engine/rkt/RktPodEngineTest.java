@@ -121,8 +121,7 @@ class RktPodEngineTest {
 				"--dns-opt=ndots:5", "--annotation=coreos.com/rkt/experiment/logmode=k8s-plain",
 				"--annotation=coreos.com/rkt/experiment/kubernetes-log-dir=" + podDir.resolve("logs"),
 				"--user-annotation=io.rocketcri.pod-id=" + POD);
-		assertThat(runner.commands("sh").getFirst().env()).containsEntry("RKT_EXPERIMENT_APP", "true")
-			.containsEntry("RKT_EXPERIMENT_ATTACH", "true");
+		assertThat(runner.commands("sh").getFirst().env()).containsEntry("RKT_EXPERIMENT_APP", "true");
 		assertThat(runner.commands("rkt").getLast().argv()).containsExactly("/opt/rkt/rkt",
 				"--dir=" + tmp.resolve("rkt-data"), "status", "--format=json", "--wait-ready=1s", UUID);
 		assertThat(runner.commands("rkt")).allSatisfy(c -> assertThat(c.env()).containsEntry("RKT_EXPERIMENT_APP", "true"));
@@ -205,7 +204,8 @@ class RktPodEngineTest {
 				"--pull-policy=new", "docker://127.0.0.1:5000/busybox:1.36"));
 		assertThat(rkt).contains(List.of("/opt/rkt/rkt", dir, "app", "add", UUID, "sha512-0123456789abcdef",
 				"--name=" + CTR, "--annotation=coreos.com/rkt/experiment/kubernetes-log-path=" + CTR + ".log",
-				"--stdin=null", "--stdout=stream", "--stderr=stream", "--environment=PATH=/bin",
+				"--annotation=coreos.com/rkt/stage2/stdout=stream", "--annotation=coreos.com/rkt/stage2/stderr=stream",
+				"--environment=PATH=/bin",
 				"--environment=GREETING=hi there", "--working-dir=/srv", "--user=1000", "--group=1000",
 				"--supplementary-gids=4", "--mnt-volume=name=v0,kind=host,source=" + tmp.resolve("vol")
 						+ ",target=/data,readOnly=true",
@@ -248,6 +248,35 @@ class RktPodEngineTest {
 		assertThat(engine.stopContainer(CTR, 15, Duration.ofSeconds(10))).isEqualTo(new PodEngine.ExitInfo(143, 9, false));
 		assertThat(runner.commands("rkt").stream().map(Command::argv))
 			.anySatisfy(a -> assertThat(a).containsSubsequence("app", "stop", UUID, "--app=" + CTR));
+	}
+
+	@Test
+	void anAppKilledByOurStopReportsTheShellsCodeForTheSignal() throws IOException {
+		RktPodEngine engine = startedContainer();
+		appState.set("{\"name\":\"" + CTR + "\",\"state\":\"running\"}");
+		runner.on("rkt", command -> {
+			List<String> a = command.argv();
+			if (a.contains("app") && a.contains("stop")) {
+				// rkt: the number of the signal that ended it
+				appState.set("{\"name\":\"" + CTR + "\",\"state\":\"exited\",\"exit_code\":15,\"finished_at\":9}");
+			}
+			return ok(a.contains("status") ? appState.get() : "");
+		});
+
+		assertThat(engine.stopContainer(CTR, 15, Duration.ZERO).exitCode()).isEqualTo(143);
+		assertThat(engine.exitInfo(CTR).orElseThrow().exitCode()).isEqualTo(143);
+	}
+
+	@Test
+	void anAppThatRktCannotRemoveGoesWithThePod() throws IOException {
+		RktPodEngine engine = startedContainer();
+		runner.on("rkt", command -> command.argv().contains("rm")
+				? exit(254, "", "rm: error removing app: exit status 5")
+				: ok("{\"name\":\"" + UUID + "\",\"state\":\"running\"}"));
+
+		engine.removeContainer(CTR);
+
+		assertThat(tmp.resolve("state/rkt/containers").resolve(CTR)).doesNotExist();
 	}
 
 	@Test
