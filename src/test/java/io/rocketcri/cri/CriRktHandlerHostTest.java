@@ -130,6 +130,7 @@ class CriRktHandlerHostTest {
 		new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor();
 		// rkt's store holds the stage1 and the converted image (about 170 MB): not worth keeping
 		if (rkt.isPresent()) {
+			RktPodsSurviveRestartHostTest.forceRemoveRktPods(runtime.root().resolve("rkt"));
 			new ProcessBuilder("rm", "-rf", "--one-file-system", runtime.root().resolve("rkt").toString()).start().waitFor();
 		}
 	}

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * the app runs. The target is opened for each batch: when kubelet rotates it (rename, then
  * ReopenContainerLog) the next batch lands in the new file with nothing to reopen. How far the raw
  * file was converted is kept in {@code offsetFile}, so a rocket-cri restart resumes where it was
- * instead of duplicating lines.
+ * instead of duplicating lines (but for a crash between a batch's write and its offset's: then
+ * that batch is copied twice, rather than lost).
  */
 final class RktLogFollower {
 
@@ -41,6 +42,9 @@ final class RktLogFollower {
 
 	private volatile boolean stopping;
 
+	/** Whether a stop copies the rest and the unterminated last line (the app ended) or just leaves. */
+	private volatile boolean finish = true;
+
 	private Thread thread;
 
 	RktLogFollower(String containerId, Path raw, Path target, Path offsetFile, Duration interval) {
@@ -61,6 +65,19 @@ final class RktLogFollower {
 
 	/** Copies what is left, including an unterminated last line, and ends the follower. */
 	void stop() {
+		end();
+	}
+
+	/**
+	 * Ends the follower without copying the rest: rocket-cri shuts down while the app runs on, and
+	 * the next run's follower goes on from the saved offset.
+	 */
+	void halt() {
+		finish = false;
+		end();
+	}
+
+	private void end() {
 		Thread t;
 		synchronized (this) {
 			t = thread;
@@ -83,8 +100,10 @@ final class RktLogFollower {
 				copyOnce();
 				Thread.sleep(interval);
 			}
-			copyOnce();
-			append(converter.finish());
+			if (finish) {
+				copyOnce();
+				append(converter.finish());
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

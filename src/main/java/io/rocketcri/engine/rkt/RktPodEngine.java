@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *   containers/&lt;id&gt;/pod         the container's pod id (its app name is the container id)
  * </pre>
  */
-public final class RktPodEngine implements PodEngine {
+public final class RktPodEngine implements PodEngine, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(RktPodEngine.class);
 
@@ -668,6 +668,20 @@ public final class RktPodEngine implements PodEngine {
 		}
 		catch (IOException ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * rocket-cri shuts down (Spring calls this on the bean): the apps run on, so their log
+	 * followers end without a final flush; the next run resumes them from their saved offsets.
+	 */
+	@Override
+	public void close() {
+		for (String id : List.copyOf(followers.keySet())) {
+			RktLogFollower f = followers.remove(id);
+			if (f != null) {
+				f.halt();
+			}
 		}
 	}
 
