@@ -146,7 +146,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 							imageConfig.workingDir(), imageConfig.stopSignal(), imageConfig.volumes()),
 					paths.rootfs(), specResources(pod, podResources)));
 			PodEngine.CreatedContainer created = engine.createContainer(new PodEngine.ContainerPlan(id, pod.id(), spec,
-					logPath, config.getTty(), config.getStdin(), config.getStdinOnce(), fetchReference(image, imageName)));
+					logPath, config.getTty(), config.getStdin(), config.getStdinOnce(), images.fetchSources(image, imageName)));
 			commit(container.created(created.pid()), ContainerEvent.Type.CREATED, ContainerState.CREATING);
 			rollback.commit();
 			log.info("created container {} ({}) in pod sandbox {}", id, config.getMetadata().getName(), pod.id());
@@ -157,17 +157,6 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 					() -> store.update(container.transition(ContainerState.UNKNOWN)));
 			throw failure(what, ex, leftovers);
 		}
-	}
-
-	/**
-	 * The reference an engine that fetches images itself (rkt) pulls: a tag the image was pulled
-	 * as (kubelet may have asked by id), else a digest reference, else what kubelet asked for.
-	 */
-	private static String fetchReference(ImageRecord image, String requested) {
-		if (!image.repoTags().isEmpty()) {
-			return image.repoTags().getFirst();
-		}
-		return image.repoDigests().isEmpty() ? requested : image.repoDigests().getFirst();
 	}
 
 	public void start(String idOrPrefix) {

@@ -174,10 +174,15 @@ public interface PodEngine {
 
 	/**
 	 * @param spec the OCI runtime spec, root.path pointing at the prepared root file system
-	 * @param image the image reference as pulled (engines that fetch images themselves, rkt, need it)
+	 * @param imageSources where an engine that fetches images itself (rkt) finds the same image:
+	 * {@code host/repository@digest} references, to be tried in order (mirrors first)
 	 */
 	record ContainerPlan(String id, String podId, ObjectNode spec, Path logPath, boolean tty,
-			boolean stdin, boolean stdinOnce, String image) {
+			boolean stdin, boolean stdinOnce, List<String> imageSources) {
+
+		public ContainerPlan {
+			imageSources = imageSources == null ? List.of() : List.copyOf(imageSources);
+		}
 	}
 
 	record ContainerPaths(Path bundle, Path rootfs) {

@@ -72,6 +72,14 @@ class CriRktHandlerHostTest {
 
 	static final String BRIDGE = "rcri-rkt0";
 
+	/** A registry that does not exist, mirrored by the tests' registry. */
+	static final String UPSTREAM = "upstream.rkt.invalid";
+
+	/** busybox by its upstream name: pulled from the mirror, by rocket-cri and by rkt. */
+	static String upstreamReference() {
+		return UPSTREAM + "/" + busybox.repository() + ":" + busybox.tag();
+	}
+
 	static CriSocketClient client;
 
 	static PushedImage busybox;
@@ -112,7 +120,26 @@ class CriRktHandlerHostTest {
 	static void properties(DynamicPropertyRegistry props) {
 		runtime.register(props);
 		runtime.bridgeNetwork("rocket-rkt", BRIDGE, "10.232.52.0/24", false);
-		runtime.trustRegistry(registry.address());
+		// the tests' registry, and a mirror of it for a registry that does not exist: kubelet's
+		// names are upstream names, and rkt must fetch from where rocket-cri pulled (as critest needs)
+		try {
+			Files.createDirectories(runtime.registriesConf().getParent());
+			Files.writeString(runtime.registriesConf(), """
+					[[registry]]
+					location = "%1$s"
+					insecure = true
+
+					[[registry]]
+					prefix = "%2$s"
+					location = "%2$s"
+					[[registry.mirror]]
+					location = "%1$s"
+					insecure = true
+					""".formatted(registry.address(), UPSTREAM));
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 		props.add("rocket.rkt.path", () -> rkt.map(Path::toString).orElse("rkt"));
 		props.add("rocket.rkt.data-dir", () -> runtime.root().resolve("rkt").toString());
 		stage1().ifPresent(s -> props.add("rocket.rkt.stage1-image", s::toString));
@@ -149,7 +176,7 @@ class CriRktHandlerHostTest {
 				.push(OciImageBuilder.busybox().format(OciImageBuilder.Format.DOCKER_SCHEMA2).cmd("sh").build(),
 						TestRegistry.uniqueRepository("rkt-bb"), "v1");
 			client().images()
-				.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox.reference())).build());
+				.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(upstreamReference())).build());
 		}
 	}
 
@@ -179,7 +206,7 @@ class CriRktHandlerHostTest {
 					.setSandboxConfig(pod)
 					.setConfig(ContainerConfig.newBuilder()
 						.setMetadata(ContainerMetadata.newBuilder().setName("net"))
-						.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
+						.setImage(ImageSpec.newBuilder().setImage(upstreamReference()))
 						.addAllCommand(List.of("sleep", "300"))
 						.setLogPath("net.log"))
 					.build())
@@ -231,7 +258,7 @@ class CriRktHandlerHostTest {
 					.setSandboxConfig(pod)
 					.setConfig(ContainerConfig.newBuilder()
 						.setMetadata(ContainerMetadata.newBuilder().setName("web"))
-						.setImage(ImageSpec.newBuilder().setImage(busybox.reference()))
+						.setImage(ImageSpec.newBuilder().setImage(upstreamReference()))
 						.addAllCommand(List.of("/bin/sh", "-c", "echo hello $GREETING; echo oops >&2; echo second; exec sleep 300"))
 						.addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue(com.google.protobuf.ByteString.copyFromUtf8("from rkt")))
 						.setLogPath("web.log"))

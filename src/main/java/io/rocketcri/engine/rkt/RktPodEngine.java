@@ -312,8 +312,9 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 		}
 		String uuid = uuidOf(plan.podId())
 			.orElseThrow(() -> new NotFound(what + ": the pod sandbox has no rkt pod (it was not started or is gone)"));
-		if (plan.image() == null || plan.image().isBlank()) {
-			throw new IOException(what + ": no image reference to fetch");
+		if (plan.imageSources().isEmpty()) {
+			throw new FailedPrecondition(what + ": rkt fetches images from a registry, and no registry is known for "
+					+ "this image (imported from a file, or its registry is blocked)");
 		}
 		Path dir = containerDir(plan.id());
 		Files.createDirectories(dir);
@@ -322,7 +323,7 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 		if (plan.logPath() != null) {
 			Files.writeString(dir.resolve("log-path"), plan.logPath().toString(), StandardCharsets.UTF_8);
 		}
-		String imageId = fetch(plan.image());
+		String imageId = fetch(plan.imageSources());
 		RktCommands.AppArgs app = RktAppSpec.from(plan.spec(), appName(plan.id()), rawLogName(plan.id()));
 		for (RktCommands.AppArgs.Volume v : app.volumes()) {
 			// rkt refuses a host volume whose source is missing; kubelet creates its own, but a
@@ -335,15 +336,24 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 		return new CreatedContainer(0);
 	}
 
-	/** rkt prints the image id (sha512-…) as the last line; docker2aci's progress goes to stderr. */
-	private String fetch(String image) throws IOException {
-		CommandRunner.Result r = runner.check(command(commands.fetch(image), FETCH));
-		String[] lines = r.stdoutText().strip().split("\n");
-		String id = lines[lines.length - 1].strip();
-		if (!id.startsWith("sha512-")) {
-			throw new IOException("rkt fetch of " + image + " printed no image id: " + r.stdoutText().strip());
+	/**
+	 * Fetches from the first source that answers, as a pull tries mirrors before the registry.
+	 * rkt prints the image id (sha512-…) as the last line; docker2aci's progress goes to stderr.
+	 */
+	private String fetch(List<String> sources) throws IOException {
+		List<String> failures = new ArrayList<>();
+		for (String source : sources) {
+			CommandRunner.Result r = runner.run(command(commands.fetch(source), FETCH));
+			String[] lines = r.stdoutText().strip().split("\n");
+			String id = lines[lines.length - 1].strip();
+			if (r.exitCode() == 0 && !r.timedOut() && id.startsWith("sha512-")) {
+				return id;
+			}
+			failures.add(source + ": " + (r.timedOut() ? "timed out" : "exited " + r.exitCode()) + " "
+					+ (r.stderrText().isBlank() ? r.stdoutText() : r.stderrText()).strip().lines()
+						.reduce((a, b) -> b).orElse(""));
 		}
-		return id;
+		throw new IOException("rkt fetch found the image nowhere: " + String.join("; ", failures));
 	}
 
 	@Override

@@ -195,13 +195,13 @@ class RktPodEngineTest {
 		Path log = tmp.resolve("pods/ns_web-0_uid/app/0.log");
 
 		engine.createContainer(new ContainerPlan(CTR, POD, spec(), log, false, false, false,
-				"127.0.0.1:5000/busybox:1.36"));
+				List.of("127.0.0.1:5000/busybox@sha256:ab", "registry.example/busybox@sha256:ab")));
 		engine.startContainer(CTR);
 
 		List<List<String>> rkt = runner.commands("rkt").stream().map(Command::argv).toList();
 		String dir = "--dir=" + tmp.resolve("rkt-data");
 		assertThat(rkt).contains(List.of("/opt/rkt/rkt", dir, "--insecure-options=image,http", "fetch", "--full",
-				"--pull-policy=new", "docker://127.0.0.1:5000/busybox:1.36"));
+				"--pull-policy=new", "docker://127.0.0.1:5000/busybox@sha256:ab"));
 		assertThat(rkt).contains(List.of("/opt/rkt/rkt", dir, "app", "add", UUID, "sha512-0123456789abcdef",
 				"--name=" + CTR, "--annotation=coreos.com/rkt/experiment/kubernetes-log-path=" + CTR + ".log",
 				"--annotation=coreos.com/rkt/stage2/stdout=stream", "--annotation=coreos.com/rkt/stage2/stderr=stream",
@@ -212,6 +212,34 @@ class RktPodEngineTest {
 				"--exec=/bin/sh", "--", "-c", "echo hi", "---"));
 		assertThat(rkt).contains(List.of("/opt/rkt/rkt", dir, "app", "start", UUID, "--app=" + CTR));
 		engine.removeContainer(CTR);
+	}
+
+	@Test
+	void theFetchTriesEachSourceInOrderAndSaysWhereItFailed() throws IOException {
+		RktPodEngine engine = engine();
+		engine.runPod(plan(false));
+		engine.prepareRootfs(CTR, List.of(), null);
+		runner.on("rkt", command -> {
+			List<String> a = command.argv();
+			if (a.contains("fetch")) {
+				return a.getLast().contains("mirror") ? exit(254, "", "fetch: connection refused")
+						: ok("sha512-77\n");
+			}
+			return ok(a.contains("status") ? "{\"name\":\"" + UUID + "\",\"state\":\"running\"}" : "");
+		});
+
+		engine.createContainer(new ContainerPlan(CTR, POD, spec(), null, false, false, false,
+				List.of("mirror.local/busybox@sha256:ab", "registry.example/busybox@sha256:ab")));
+
+		assertThat(runner.commands("rkt").stream().map(c -> c.argv().getLast()).filter(a -> a.startsWith("docker://")))
+			.containsExactly("docker://mirror.local/busybox@sha256:ab", "docker://registry.example/busybox@sha256:ab");
+		assertThat(runner.commands("rkt").stream().map(Command::argv))
+			.anySatisfy(a -> assertThat(a).containsSubsequence("app", "add", UUID, "sha512-77"));
+		runner.on("rkt", command -> command.argv().contains("fetch") ? exit(254, "", "fetch: no such image") : ok(""));
+		assertThatThrownBy(() -> engine.createContainer(new ContainerPlan("other", POD, spec(), null, false, false, false,
+				List.of("a/b@sha256:1")))).hasMessageContaining("rkt fetch found the image nowhere: a/b@sha256:1: exited 254 fetch: no such image");
+		assertThatThrownBy(() -> engine.createContainer(new ContainerPlan("third", POD, spec(), null, false, false, false,
+				List.of()))).isInstanceOf(FailedPrecondition.class).hasMessageContaining("no registry is known");
 	}
 
 	@Test
@@ -314,7 +342,7 @@ class RktPodEngineTest {
 		});
 
 		assertThatThrownBy(() -> engine.createContainer(new ContainerPlan(CTR, POD, spec(), null, false, false, false,
-				"busybox"))).isInstanceOf(CommandFailedException.class).hasMessageContaining("image has no app");
+				List.of("busybox")))).isInstanceOf(CommandFailedException.class).hasMessageContaining("image has no app");
 		engine.removeContainer(CTR); // the caller's undo: an app rkt never added is no error
 
 		assertThat(runner.commands("rkt").getLast().argv()).containsSubsequence("app", "rm", UUID, "--app=" + CTR);
@@ -336,7 +364,7 @@ class RktPodEngineTest {
 		assertThatThrownBy(() -> engine.prepareRootfs("other", List.of(), new PodEngine.IdMappedRoot(tmp, 1, 1)))
 			.isInstanceOf(FailedPrecondition.class).hasMessageContaining("user namespace");
 		assertThatThrownBy(() -> engine.createContainer(new ContainerPlan("tty", POD, spec(), null, true, true, false,
-				"busybox"))).isInstanceOf(FailedPrecondition.class).hasMessageContaining("terminal");
+				List.of("busybox")))).isInstanceOf(FailedPrecondition.class).hasMessageContaining("terminal");
 	}
 
 	@Test
@@ -383,7 +411,7 @@ class RktPodEngineTest {
 		engine.runPod(plan(false));
 		engine.prepareRootfs(CTR, List.of(), null);
 		engine.createContainer(new ContainerPlan(CTR, POD, spec(), tmp.resolve("logs/0.log"), false, false, false,
-				"busybox"));
+				List.of("busybox")));
 		return engine;
 	}
 
