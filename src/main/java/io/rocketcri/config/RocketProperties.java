@@ -19,14 +19,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param image image service settings
  * @param network CNI settings
  * @param cdi Container Device Interface settings
+ * @param rkt the optional {@code rkt} runtime handler
  */
 @ConfigurationProperties("rocket")
 public record RocketProperties(Cri cri, @DefaultValue("/var/lib/rocket-cri") Path root,
 		@DefaultValue("/run/rocket-cri") Path state, @DefaultValue("cgroupfs") String cgroupDriver, Image image,
-		Network network, Cdi cdi) {
+		Network network, Cdi cdi, Rkt rkt) {
 
 	public RocketProperties {
 		cdi = cdi != null ? cdi : new Cdi(null);
+		rkt = rkt != null ? rkt : new Rkt(null, null, null, null, false);
 		cri = cri != null ? cri : new Cri(Cri.DEFAULT_SOCKET);
 		image = image != null ? image : new Image(null, null, null);
 		network = network != null ? network : new Network(null, null);
@@ -83,6 +85,27 @@ public record RocketProperties(Cri cri, @DefaultValue("/var/lib/rocket-cri") Pat
 
 		public Cdi {
 			specDirs = specDirs != null ? specDirs : List.of(Path.of("/etc/cdi"), Path.of("/var/run/cdi"));
+		}
+	}
+
+	/**
+	 * The {@code rkt} runtime handler (docs/rkt.md). It is offered only when {@code path} answers
+	 * {@code rkt version}; without it everything runs on runc as before.
+	 *
+	 * @param path the rkt binary; {@code rkt} is looked up on PATH
+	 * @param dataDir rkt's own data directory ({@code --dir}): its image store and pods
+	 * @param stage1Image the stage1 image file given to {@code app sandbox} ({@code --stage1-path});
+	 * empty for the one rkt was built with
+	 * @param readyTimeout how long RunPodSandbox waits for the sandbox to be ready
+	 * @param noOverlay copy images into pods instead of overlay-mounting them ({@code app sandbox
+	 * --no-overlay}): needed when the data directory is not on a shared mount
+	 */
+	public record Rkt(String path, Path dataDir, Path stage1Image, java.time.Duration readyTimeout, boolean noOverlay) {
+
+		public Rkt {
+			path = path != null && !path.isBlank() ? path : "rkt";
+			dataDir = dataDir != null ? dataDir : Path.of("/var/lib/rocket-cri/rkt");
+			readyTimeout = readyTimeout != null ? readyTimeout : java.time.Duration.ofSeconds(60);
 		}
 	}
 

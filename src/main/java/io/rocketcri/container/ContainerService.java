@@ -146,7 +146,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 							imageConfig.workingDir(), imageConfig.stopSignal(), imageConfig.volumes()),
 					paths.rootfs(), specResources(pod, podResources)));
 			PodEngine.CreatedContainer created = engine.createContainer(new PodEngine.ContainerPlan(id, pod.id(), spec,
-					logPath, config.getTty(), config.getStdin(), config.getStdinOnce()));
+					logPath, config.getTty(), config.getStdin(), config.getStdinOnce(), images.fetchSources(image, imageName)));
 			commit(container.created(created.pid()), ContainerEvent.Type.CREATED, ContainerState.CREATING);
 			rollback.commit();
 			log.info("created container {} ({}) in pod sandbox {}", id, config.getMetadata().getName(), pod.id());

@@ -415,7 +415,7 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
 		Calls.reply(response, () -> statusMapper.toResponse(node.conditions(),
 				request.getVerbose() ? node.effectiveConfig() : null, request.getVerbose() ? node.doctor() : null,
-				node.recursiveReadOnlyMounts(), node.userNamespaces()));
+				node.recursiveReadOnlyMounts(), node.userNamespaces(), pods.availableHandlers()));
 	}
 
 	@Override

@@ -22,7 +22,8 @@ class StatusMapper {
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig,
-			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts, boolean userNamespaces) {
+			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts, boolean userNamespaces,
+			List<String> handlers) {
 		RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
 		for (var c : conditions) {
 			status.addConditions(RuntimeCondition.newBuilder()
@@ -43,6 +44,14 @@ class StatusMapper {
 			.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("runc").setFeatures(features))
 			// UserResolver honours Merge and Strict; ContainerStatus.user reports the outcome
 			.setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
+		for (String handler : handlers) {
+			if (!handler.equals("runc")) {
+				// other handlers (rkt) are listed only while usable; they do neither feature
+				response.addRuntimeHandlers(RuntimeHandler.newBuilder()
+					.setName(handler)
+					.setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
+			}
+		}
 		if (verboseConfig != null) {
 			try {
 				response.putInfo("config", JSON.writeValueAsString(verboseConfig));

@@ -57,6 +57,21 @@ class EngineConfiguration {
 				new PodSysctls(runner), oci, host, catatonit, CgroupReader.host(), new NetworkCounters(runner));
 	}
 
+	/**
+	 * Always a bean, also without rkt on the node: a pod asking for handler "rkt" then gets
+	 * FailedPrecondition naming what is missing rather than "no such handler", and Status leaves
+	 * the handler out until {@code rkt version} answers.
+	 */
+	@Bean
+	io.rocketcri.engine.rkt.RktPodEngine rktPodEngine(RocketProperties properties, CommandRunner runner, HostOs host,
+			NamespacePinner pinner) {
+		RocketProperties.Rkt rkt = properties.rkt();
+		return new io.rocketcri.engine.rkt.RktPodEngine(
+				new io.rocketcri.engine.rkt.RktCommands(rkt.path(), rkt.dataDir(), rkt.stage1Image()), runner, host,
+				pinner, properties.state(), rkt.readyTimeout(), java.time.Duration.ofMillis(250), rkt.noOverlay(),
+				System::nanoTime);
+	}
+
 	@Bean
 	PodEngines podEngines(List<PodEngine> engines) {
 		return new PodEngines(engines);

@@ -23,6 +23,15 @@ public interface PodEngine {
 	/** The runtime handler name kubelet uses for this engine. */
 	String handler();
 
+	/**
+	 * Whether this engine can run pods on this node now (its tools are there): Status lists only
+	 * the handlers that can. An engine that cannot refuses runPod with FailedPrecondition naming
+	 * what is missing.
+	 */
+	default boolean available() {
+		return true;
+	}
+
 	PodResources runPod(PodPlan plan) throws IOException;
 
 	/** The resources of a pod this engine ran, rebuilt from what the store kept (after a restart too). */
@@ -163,9 +172,17 @@ public interface PodEngine {
 	record IdMappedRoot(Path userns, long rootUid, long rootGid) {
 	}
 
-	/** @param spec the OCI runtime spec, root.path pointing at the prepared root file system */
+	/**
+	 * @param spec the OCI runtime spec, root.path pointing at the prepared root file system
+	 * @param imageSources where an engine that fetches images itself (rkt) finds the same image:
+	 * {@code host/repository@digest} references, to be tried in order (mirrors first)
+	 */
 	record ContainerPlan(String id, String podId, ObjectNode spec, Path logPath, boolean tty,
-			boolean stdin, boolean stdinOnce) {
+			boolean stdin, boolean stdinOnce, List<String> imageSources) {
+
+		public ContainerPlan {
+			imageSources = imageSources == null ? List.of() : List.copyOf(imageSources);
+		}
 	}
 
 	record ContainerPaths(Path bundle, Path rootfs) {

@@ -32,6 +32,16 @@ public final class PodEngines {
 		return List.copyOf(byHandler.values());
 	}
 
+	/** Handlers whose engine can run pods now, for Status; the default handler is always among them. */
+	public List<String> availableHandlers() {
+		return byHandler.values()
+			.stream()
+			.filter(e -> e.handler().equals(DEFAULT_HANDLER) || e.available())
+			.map(PodEngine::handler)
+			.sorted()
+			.toList();
+	}
+
 	public List<String> handlers() {
 		return byHandler.keySet().stream().sorted().toList();
 	}

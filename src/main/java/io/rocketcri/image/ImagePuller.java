@@ -371,4 +371,9 @@ final class ImagePuller {
 		return new Internal(message, ex);
 	}
 
+	/** Where a pull of {@code ref} looks, in order: registries.conf mirrors first, then the registry. */
+	java.util.List<io.rocketcri.image.registry.Endpoint> endpointsFor(io.rocketcri.image.reference.ImageReference ref) {
+		return registry.endpointsFor(ref);
+	}
+
 }

@@ -66,6 +66,31 @@ public class ImageService {
 		this.layerUsers = layerUsers;
 	}
 
+	/**
+	 * Where a runtime that pulls images itself (the rkt handler) finds this very image: each place
+	 * a pull of it would try, registries.conf mirrors first, as {@code host/repository@digest} of
+	 * the manifest rocket-cri pulled, so that it gets the same bytes from the same registries.
+	 * @param requested the reference kubelet gave, used when the image has no name of its own
+	 * @return empty when no place is known (an image imported from a file, a blocked registry)
+	 */
+	public List<String> fetchSources(ImageRecord image, String requested) {
+		// the name kubelet asked by, unless it asked by id (as kubelet does): then a name it was pulled as
+		boolean byId = requested == null || requested.matches("(sha256:)?[0-9a-f]{12,64}");
+		String name = !byId ? requested : !image.repoTags().isEmpty() ? image.repoTags().getFirst()
+				: !image.repoDigests().isEmpty() ? image.repoDigests().getFirst() : requested;
+		io.rocketcri.image.reference.ImageReference ref;
+		try {
+			ref = io.rocketcri.image.reference.ImageReference.parse(name);
+		}
+		catch (RuntimeException ex) {
+			return List.of(); // an image id, or a name that is no reference
+		}
+		return puller.endpointsFor(ref)
+			.stream()
+			.map(e -> e.host() + "/" + e.repositoryPath() + "@" + image.manifestDigest())
+			.toList();
+	}
+
 	/** Pulls {@code image} (or finds it already here) and returns the stored record. */
 	public ImageRecord pull(String image, RegistryCredentials credentials) {
 		return prepare(image, "image.image", credentials).run(PullListener.NONE);

@@ -299,6 +299,11 @@ public class PodSandboxService {
 		return store.all().stream().map(PodSandbox::id).collect(java.util.stream.Collectors.toSet());
 	}
 
+	/** The runtime handlers that can run pods on this node now (Status lists them). */
+	public List<String> availableHandlers() {
+		return engines.availableHandlers();
+	}
+
 	public List<PodEngine> engines() {
 		return engines.all();
 	}

@@ -42,6 +42,8 @@ class CriRuntimeServiceTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		runtime.register(registry);
+		// whatever the machine has on PATH: this node has no rkt
+		registry.add("rocket.rkt.path", () -> "/nonexistent/rkt");
 	}
 
 	@BeforeAll
@@ -74,6 +76,26 @@ class CriRuntimeServiceTest {
 		assertThat(status.getRuntimeHandlersList()).extracting(h -> h.getName()).containsExactly("", "runc");
 		assertThat(status.getRuntimeHandlers(0).getFeatures()).isEqualTo(status.getRuntimeHandlers(1).getFeatures());
 		assertThat(status.getFeatures().getSupplementalGroupsPolicy()).isTrue();
+	}
+
+	@Test
+	void aPodForTheRktHandlerWithoutRktFailsWithFailedPreconditionNamingTheBinary() {
+		var config = io.rocketcri.cri.api.PodSandboxConfig.newBuilder()
+			.setMetadata(io.rocketcri.cri.api.PodSandboxMetadata.newBuilder().setName("r").setNamespace("n").setUid("u1"))
+			.build();
+		assertThatThrownBy(() -> client.runtime()
+			.runPodSandbox(io.rocketcri.cri.api.RunPodSandboxRequest.newBuilder()
+				.setConfig(config)
+				.setRuntimeHandler("rkt")
+				.build()))
+			.isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+				assertThat(ex.getStatus().getDescription()).contains("runtime handler \"rkt\" is not usable")
+					.contains("rocket.rkt.path=/nonexistent/rkt");
+			});
+		assertThat(client.runtime()
+			.listPodSandbox(io.rocketcri.cri.api.ListPodSandboxRequest.getDefaultInstance())
+			.getItemsList()).noneMatch(p -> p.getMetadata().getName().equals("r"));
 	}
 
 	@Test

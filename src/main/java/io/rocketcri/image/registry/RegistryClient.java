@@ -79,6 +79,11 @@ public final class RegistryClient {
 	 * registry itself) from registries.conf. No network traffic yet.
 	 * @param credentials from the CRI request; {@link RegistryCredentials#NONE} to use config.json
 	 */
+	/** Where a pull of {@code ref} looks, in order (registries.conf mirrors first); see {@link RegistriesConfig#endpointsFor}. */
+	public java.util.List<Endpoint> endpointsFor(ImageReference ref) {
+		return config.get().endpointsFor(ref);
+	}
+
 	public PullSession open(ImageReference ref, RegistryCredentials credentials) {
 		RegistriesConfig current = this.config.get();
 		return new RegistryPullSession(this.http, this.timeout, this.tokens, this.dockerConfig, ref,
