@@ -2,7 +2,6 @@ package io.rocketcri.engine.oci;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -131,9 +130,9 @@ final class RuncStreamingExec implements StreamingProcess {
 		}
 		else {
 			readers.add(Thread.ofPlatform().name("exec-out-" + this.name).daemon()
-				.unstarted(() -> copy(this.runc.getInputStream(), output, false)));
+				.unstarted(() -> io.rocketcri.engine.stdio.OutputPump.pump(this.runc.getInputStream(), output, false)));
 			readers.add(Thread.ofPlatform().name("exec-err-" + this.name).daemon()
-				.unstarted(() -> copy(this.runc.getErrorStream(), output, true)));
+				.unstarted(() -> io.rocketcri.engine.stdio.OutputPump.pump(this.runc.getErrorStream(), output, true)));
 		}
 		readers.forEach(Thread::start);
 		Thread.ofPlatform().name("exec-wait-" + this.name).daemon().start(() -> {
@@ -151,32 +150,6 @@ final class RuncStreamingExec implements StreamingProcess {
 		return this.done;
 	}
 
-	private void copy(InputStream in, Output output, boolean stderr) {
-		byte[] buffer = new byte[CHUNK];
-		boolean delivering = true;
-		try (in) {
-			int n;
-			while ((n = in.read(buffer)) >= 0) {
-				if (delivering && n > 0) {
-					try {
-						if (stderr) {
-							output.stderr(buffer, 0, n);
-						}
-						else {
-							output.stdout(buffer, 0, n);
-						}
-					}
-					catch (IOException ex) {
-						// the client is gone: keep draining so the process never blocks on a full pipe
-						delivering = false;
-					}
-				}
-			}
-		}
-		catch (IOException ex) {
-			// the pipe broke: runc was killed
-		}
-	}
 
 	private void readPty(Output output) {
 		boolean delivering = true;

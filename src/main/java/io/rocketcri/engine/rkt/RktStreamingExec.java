@@ -2,7 +2,6 @@ package io.rocketcri.engine.rkt;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +24,6 @@ import io.rocketcri.engine.StreamingProcess;
  * caller's thread.
  */
 final class RktStreamingExec implements StreamingProcess {
-
-	private static final int CHUNK = 32 * 1024;
 
 	private final String name;
 
@@ -60,9 +57,9 @@ final class RktStreamingExec implements StreamingProcess {
 			throw new IllegalStateException("exec " + name + " already started");
 		}
 		Thread out = Thread.ofPlatform().name("rkt-exec-out-" + name).daemon()
-			.start(() -> copy(rkt.getInputStream(), output, false));
+			.start(() -> io.rocketcri.engine.stdio.OutputPump.pump(rkt.getInputStream(), output, false));
 		Thread err = Thread.ofPlatform().name("rkt-exec-err-" + name).daemon()
-			.start(() -> copy(rkt.getErrorStream(), output, true));
+			.start(() -> io.rocketcri.engine.stdio.OutputPump.pump(rkt.getErrorStream(), output, true));
 		Thread.ofPlatform().name("rkt-exec-wait-" + name).daemon().start(() -> {
 			try {
 				int code = rkt.waitFor();
@@ -87,32 +84,6 @@ final class RktStreamingExec implements StreamingProcess {
 		return done;
 	}
 
-	private static void copy(InputStream in, Output output, boolean stderr) {
-		byte[] buffer = new byte[CHUNK];
-		boolean delivering = true;
-		try (in) {
-			int n;
-			while ((n = in.read(buffer)) >= 0) {
-				if (delivering && n > 0) {
-					try {
-						if (stderr) {
-							output.stderr(buffer, 0, n);
-						}
-						else {
-							output.stdout(buffer, 0, n);
-						}
-					}
-					catch (IOException ex) {
-						// the client is gone: keep draining so that the process never blocks on a full pipe
-						delivering = false;
-					}
-				}
-			}
-		}
-		catch (IOException ex) {
-			// the pipe broke: rkt was killed
-		}
-	}
 
 	@Override
 	public boolean hasStdin() {
