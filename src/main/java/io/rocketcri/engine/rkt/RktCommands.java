@@ -180,6 +180,20 @@ public final class RktCommands {
 		return List.copyOf(argv);
 	}
 
+	/** Where rkt records the pid of a pod's stage1 process (systemd-nspawn for the host flavor). */
+	Path stage1PidFile(String uuid) {
+		return dataDir.resolve("pods").resolve("run").resolve(uuid).resolve("ppid");
+	}
+
+	/**
+	 * Asks the pod's own systemd (pid {@code systemdPid} on the host) to start its default
+	 * target, which holds stage1's supervisor-ready service; a no-op when it is started already.
+	 */
+	static List<String> startDefaultTarget(long systemdPid) {
+		return List.of("nsenter", "--target=" + systemdPid, "--mount", "--pid", "--", "systemctl", "start", "--no-block",
+				"default.target");
+	}
+
 	/** {@code rkt stop}: {@code force} kills the pod's processes instead of asking stage1 to shut down. */
 	List<String> stop(String uuid, boolean force) {
 		return force ? List.of(rkt, dir(), "stop", "--force=true", uuid) : List.of(rkt, dir(), "stop", uuid);

@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -57,6 +58,9 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	/** rkt's own calls (status, app add, app rm…) are quick; image fetches and sandbox stops are not. */
 	private static final Duration CALL = Duration.ofSeconds(60);
 
+	/** How long a pod may take to become ready before its stage1's systemd is nudged; see startDefaultTarget. */
+	static final Duration KICK_AFTER = Duration.ofSeconds(5);
+
 	private static final Duration FETCH = Duration.ofMinutes(10);
 
 	private static final Duration STATUS_KEEP = Duration.ofSeconds(1);
@@ -72,6 +76,8 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	private final Path stateDir;
 
 	private final Duration readyTimeout;
+
+	private volatile Stage1Systemd stage1Systemd = Stage1Systemd.HOST;
 
 	private final Duration pollInterval;
 
@@ -105,6 +111,11 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 		this.noOverlay = noOverlay;
 		this.nanoClock = nanoClock;
 		this.availability = new RktAvailability(commands, runner, nanoClock);
+	}
+
+	/** Tests replace how the pod's systemd is found (their pods have no real nspawn). */
+	void stage1Systemd(Stage1Systemd lookup) {
+		this.stage1Systemd = lookup;
 	}
 
 	@Override
@@ -217,10 +228,18 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	 */
 	private void awaitReady(String podId, String uuid) throws IOException {
 		long left = Math.max(1, readyTimeout.toSeconds());
-		CommandRunner.Result r = runner.run(command(commands.status(uuid, Duration.ofSeconds(left)),
-				Duration.ofSeconds(left + 10)));
+		long first = Math.min(left, Math.max(1, KICK_AFTER.toSeconds()));
+		CommandRunner.Result r = runner.run(command(commands.status(uuid, Duration.ofSeconds(first)),
+				Duration.ofSeconds(first + 10)));
 		if (r.exitCode() == 0 && !r.timedOut() && RktStatus.pod(r.stdoutText()).running()) {
 			return;
+		}
+		if (first < left && startDefaultTarget(podId, uuid)) {
+			r = runner.run(command(commands.status(uuid, Duration.ofSeconds(left - first)),
+					Duration.ofSeconds(left - first + 10)));
+			if (r.exitCode() == 0 && !r.timedOut() && RktStatus.pod(r.stdoutText()).running()) {
+				return;
+			}
 		}
 		CommandRunner.Result now = runner.run(command(commands.status(uuid, Duration.ZERO), CALL));
 		if (now.exitCode() == 0 && RktStatus.pod(now.stdoutText()).finished()) {
@@ -229,6 +248,49 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 		}
 		throw new Unavailable("running rkt app sandbox for pod %s: rkt pod %s not ready after %ds (%s); rkt said: %s"
 			.formatted(podId, uuid, left, (r.stderrText() + r.stdoutText()).strip(), sandboxLogTail(podId)));
+	}
+
+	/**
+	 * rkt 1.30's host stage1 on systemd 252: in about one start in five the pod's systemd comes up
+	 * without starting its default target (no job queued, default.target not even loaded), so
+	 * stage1's supervisor never reports ready and {@code app add} would wait forever. Starting the
+	 * target by hand makes such a pod ready at once (seen: 5 of 15 starts needed it, all then
+	 * ready). A healthy pod is ready in 1–3 s, before {@link #KICK_AFTER}, and for a pod that is
+	 * only slow the request joins the start already queued. Returns whether the target was asked for.
+	 */
+	private boolean startDefaultTarget(String podId, String uuid) {
+		try {
+			long nspawn = Long.parseLong(Files.readString(commands.stage1PidFile(uuid), StandardCharsets.US_ASCII).strip());
+			OptionalLong systemd = stage1Systemd.applyAsPid(nspawn);
+			if (systemd.isEmpty()) {
+				return false;
+			}
+			log.warn("rkt pod {} of pod sandbox {} is not ready after {}s: its systemd did not start its default "
+					+ "target; starting it", uuid, podId, KICK_AFTER.toSeconds());
+			CommandRunner.Result r = runner.run(new Command(RktCommands.startDefaultTarget(systemd.getAsLong()),
+					java.util.Map.of(), null, null, CALL));
+			if (r.exitCode() != 0 || r.timedOut()) {
+				log.warn("starting default.target in rkt pod {}: exited {}: {}", uuid, r.exitCode(), r.stderrText().strip());
+				return false;
+			}
+			return true;
+		}
+		catch (IOException | NumberFormatException ex) {
+			log.warn("starting default.target in rkt pod {}: {}", uuid, ex.getMessage());
+			return false;
+		}
+	}
+
+	/** The host pid of the pod's systemd: the one child of its systemd-nspawn. */
+	interface Stage1Systemd {
+
+		OptionalLong applyAsPid(long nspawnPid);
+
+		Stage1Systemd HOST = nspawnPid -> ProcessHandle.of(nspawnPid)
+			.flatMap(nspawn -> nspawn.children().findFirst())
+			.map(child -> OptionalLong.of(child.pid()))
+			.orElse(OptionalLong.empty());
+
 	}
 
 	@Override

@@ -128,6 +128,43 @@ class RktPodEngineTest {
 	}
 
 	@Test
+	void aPodWhoseSystemdStartedNothingIsNudgedOnceAndThenReady() throws IOException {
+		RktPodEngine engine = new RktPodEngine(new RktCommands("/opt/rkt/rkt", tmp.resolve("rkt-data"), stage1), runner,
+				new FakeHostOs(), pinner, tmp.resolve("state"), Duration.ofSeconds(60), Duration.ofMillis(5), false,
+				System::nanoTime);
+		engine.stage1Systemd(nspawn -> nspawn == 4242 ? java.util.OptionalLong.of(4243) : java.util.OptionalLong.empty());
+		Path ppid = tmp.resolve("rkt-data/pods/run").resolve(UUID).resolve("ppid");
+		Files.createDirectories(ppid.getParent());
+		Files.writeString(ppid, "4242\n");
+		java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
+		runner.on("nsenter", command -> {
+			nudged.set(true);
+			return ok("");
+		});
+		runner.on("rkt", command -> {
+			List<String> a = command.argv();
+			if (a.contains("version")) {
+				return ok("rkt Version: 1.30.0\n");
+			}
+			if (a.contains("status")) {
+				// stage1's supervisor is ready only once the pod's default target was started
+				return nudged.get() ? ok("{\"name\":\"" + UUID + "\",\"state\":\"running\"}")
+						: exit(1, "", "error waiting for pod readiness: context deadline exceeded");
+			}
+			return ok("");
+		});
+
+		engine.runPod(plan(false));
+
+		assertThat(runner.commands("nsenter")).singleElement()
+			.satisfies(c -> assertThat(c.argv()).containsExactly("nsenter", "--target=4243", "--mount", "--pid", "--",
+					"systemctl", "start", "--no-block", "default.target"));
+		List<List<String>> waits = runner.commands("rkt").stream().map(c -> c.argv()).filter(a -> a.contains("status"))
+			.toList();
+		assertThat(waits).extracting(a -> a.get(a.size() - 2)).containsExactly("--wait-ready=5s", "--wait-ready=55s");
+	}
+
+	@Test
 	void aPodWithItsOwnNetworkRunsRktInsideItsPinnedNamespace() throws IOException {
 		PodResources resources = engine().runPod(plan(true));
 
