@@ -59,6 +59,13 @@ final class RktLogFollower {
 		if (thread != null) {
 			return;
 		}
+		try {
+			createTarget();
+		}
+		catch (IOException ex) {
+			// the first batch of lines tries again
+			log.warn("creating the log file {} of container {}: {}", target, containerId, ex.getMessage());
+		}
 		readOffset = savedOffset();
 		thread = Thread.ofVirtual().name("rkt-log-" + containerId).start(this::run);
 	}
@@ -132,6 +139,21 @@ final class RktLogFollower {
 		}
 		// what the converter holds back is read again after a restart, not lost
 		Files.writeString(offsetFile, Long.toString(readOffset - converter.pendingBytes()), StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * Creates kubelet's log file, empty, unless it exists: at start (kubelet and critest read it
+	 * before the app has written anything, as they can with conmon's) and after kubelet rotated
+	 * it away (ReopenContainerLog), rather than only with the next line the app writes.
+	 */
+	void createTarget() throws IOException {
+		Files.createDirectories(target.getParent());
+		try {
+			Files.createFile(target);
+		}
+		catch (java.nio.file.FileAlreadyExistsException ex) {
+			// the file kubelet reads is there already
+		}
 	}
 
 	private void append(byte[] converted) throws IOException {

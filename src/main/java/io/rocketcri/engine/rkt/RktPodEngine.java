@@ -79,6 +79,8 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 
 	private volatile Stage1Systemd stage1Systemd = Stage1Systemd.HOST;
 
+	private final io.rocketcri.engine.ns.PodSysctls sysctls;
+
 	private final Duration pollInterval;
 
 	private final boolean noOverlay;
@@ -111,6 +113,7 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 		this.noOverlay = noOverlay;
 		this.nanoClock = nanoClock;
 		this.availability = new RktAvailability(commands, runner, nanoClock);
+		this.sysctls = new io.rocketcri.engine.ns.PodSysctls(runner);
 	}
 
 	/** Tests replace how the pod's systemd is found (their pods have no real nspawn). */
@@ -166,6 +169,7 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 			launchSandbox(plan, netns);
 			String uuid = awaitUuid(plan.podId());
 			awaitReady(plan.podId(), uuid);
+			applySysctls(plan, uuid, netns);
 			done = true;
 			log.info("rkt pod {} runs pod sandbox {}", uuid, plan.podId());
 			return resources(plan.podId(), netns);
@@ -251,6 +255,36 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	}
 
 	/**
+	 * The pod's sysctls, each in the namespace it belongs to: IPC ones in the IPC namespace nspawn
+	 * made for the pod (its systemd's), net ones in the pinned network namespace rkt runs in. A
+	 * host-network pod has no network namespace of its own, so a net sysctl fails it, as for runc.
+	 */
+	private void applySysctls(PodPlan plan, String uuid, Path netns) throws IOException {
+		if (plan.sysctls().isEmpty()) {
+			return;
+		}
+		java.util.EnumMap<NamespaceType, Path> namespaces = new java.util.EnumMap<>(NamespaceType.class);
+		if (netns != null) {
+			namespaces.put(NamespaceType.NET, netns);
+		}
+		long systemd = podSystemd(uuid).orElseThrow(() -> new IOException("setting the sysctls of pod "
+				+ plan.podId() + ": the systemd of rkt pod " + uuid + " was not found"));
+		namespaces.put(NamespaceType.IPC, Path.of("/proc", Long.toString(systemd), "ns", "ipc"));
+		sysctls.applySysctls(new PinnedNamespaces(plan.podId(), namespaces), plan.sysctls());
+	}
+
+	/** The host pid of the pod's own systemd (under the systemd-nspawn whose pid rkt records). */
+	private OptionalLong podSystemd(String uuid) throws IOException {
+		try {
+			long nspawn = Long.parseLong(Files.readString(commands.stage1PidFile(uuid), StandardCharsets.US_ASCII).strip());
+			return stage1Systemd.applyAsPid(nspawn);
+		}
+		catch (NumberFormatException ex) {
+			throw new IOException("the stage1 pid file of rkt pod " + uuid + " holds no pid: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * rkt 1.30's host stage1 on systemd 252: in about one start in five the pod's systemd comes up
 	 * without starting its default target (no job queued, default.target not even loaded), so
 	 * stage1's supervisor never reports ready and {@code app add} would wait forever. Starting the
@@ -260,8 +294,7 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	 */
 	private boolean startDefaultTarget(String podId, String uuid) {
 		try {
-			long nspawn = Long.parseLong(Files.readString(commands.stage1PidFile(uuid), StandardCharsets.US_ASCII).strip());
-			OptionalLong systemd = stage1Systemd.applyAsPid(nspawn);
+			OptionalLong systemd = podSystemd(uuid);
 			if (systemd.isEmpty()) {
 				return false;
 			}
@@ -275,7 +308,7 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 			}
 			return true;
 		}
-		catch (IOException | NumberFormatException ex) {
+		catch (IOException ex) {
 			log.warn("starting default.target in rkt pod {}: {}", uuid, ex.getMessage());
 			return false;
 		}
@@ -588,7 +621,8 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	/** Each converted batch opens the log path anew, so a rotated log is picked up without reopening. */
 	@Override
 	public void reopenLog(String id) throws IOException {
-		ref(id);
+		// every batch the follower copies opens the path again; the new file must exist at once
+		follower(id, ref(id)).createTarget();
 	}
 
 	/**

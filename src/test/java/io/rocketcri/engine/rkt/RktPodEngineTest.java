@@ -165,6 +165,41 @@ class RktPodEngineTest {
 	}
 
 	@Test
+	void sysctlsAreWrittenInThePodsIpcNamespaceAndItsPinnedNetworkNamespace() throws IOException {
+		RktPodEngine engine = engine();
+		engine.stage1Systemd(nspawn -> nspawn == 4242 ? java.util.OptionalLong.of(4243) : java.util.OptionalLong.empty());
+		Path ppid = tmp.resolve("rkt-data/pods/run").resolve(UUID).resolve("ppid");
+		Files.createDirectories(ppid.getParent());
+		Files.writeString(ppid, "4242\n");
+		runner.on("nsenter", command -> ok(""));
+		PodPlan plan = new PodPlan(POD, "web-0", true, true, false,
+				new java.util.LinkedHashMap<>(Map.of("kernel.shm_rmid_forced", "1")), "", List.of(), List.of(), List.of(),
+				null);
+		plan.sysctls().put("net.ipv4.ip_forward", "1");
+
+		PodResources resources = engine.runPod(plan);
+
+		assertThat(runner.commands("nsenter")).extracting(c -> c.argv()).containsExactly(
+				List.of("nsenter", "--ipc=/proc/4243/ns/ipc", "--", "sysctl", "-w", "kernel/shm_rmid_forced=1"),
+				List.of("nsenter", "--net=" + resources.netns(), "--", "sysctl", "-w", "net/ipv4/ip_forward=1"));
+	}
+
+	@Test
+	void aNetSysctlOnAHostNetworkPodFailsThePodAndLeavesNoSandbox() throws IOException {
+		RktPodEngine engine = engine();
+		engine.stage1Systemd(nspawn -> java.util.OptionalLong.of(4243));
+		Path ppid = tmp.resolve("rkt-data/pods/run").resolve(UUID).resolve("ppid");
+		Files.createDirectories(ppid.getParent());
+		Files.writeString(ppid, "4242\n");
+		PodPlan plan = new PodPlan(POD, "web-0", false, true, false, Map.of("net.ipv4.ip_forward", "1"), "", List.of(),
+				List.of(), List.of(), null);
+
+		assertThatThrownBy(() -> engine.runPod(plan)).hasMessageContaining("net.ipv4.ip_forward")
+			.hasMessageContaining("shares the host's");
+		assertThat(runner.commands("rkt")).anySatisfy(c -> assertThat(c.argv()).contains("rm"));
+	}
+
+	@Test
 	void aPodWithItsOwnNetworkRunsRktInsideItsPinnedNamespace() throws IOException {
 		PodResources resources = engine().runPod(plan(true));
 
