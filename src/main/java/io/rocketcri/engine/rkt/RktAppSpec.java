@@ -48,7 +48,20 @@ final class RktAppSpec {
 			}
 			volumes.add(new RktCommands.AppArgs.Volume(m.path("source").asText(), destination, options.contains("ro")));
 		}
-		return new RktCommands.AppArgs(appName, rawLogName, argv, env, cwd, uid, gid, groups, volumes);
+		return new RktCommands.AppArgs(appName, rawLogName, argv, env, cwd, uid, gid, groups, volumes, limits(spec));
+	}
+
+	/** kubelet's limits as the OCI spec holds them (linux.resources, process.oomScoreAdj). */
+	static RktCommands.AppArgs.Limits limits(ObjectNode spec) {
+		JsonNode resources = spec.path("linux").path("resources");
+		long memory = resources.path("memory").path("limit").asLong(0);
+		long quota = resources.path("cpu").path("quota").asLong(0);
+		long period = resources.path("cpu").path("period").asLong(0);
+		long shares = resources.path("cpu").path("shares").asLong(0);
+		JsonNode oom = spec.path("process").path("oomScoreAdj");
+		return new RktCommands.AppArgs.Limits(memory > 0 ? memory : null,
+				quota > 0 && period > 0 ? Math.max(1, quota * 1000 / period) : null, shares > 0 ? shares : null,
+				oom.isIntegralNumber() ? oom.asInt() : null);
 	}
 
 	private static List<String> strings(JsonNode array) {

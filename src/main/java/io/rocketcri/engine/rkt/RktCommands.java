@@ -130,6 +130,20 @@ public final class RktCommands {
 		if (!app.supplementaryGids().isEmpty()) {
 			argv.add("--supplementary-gids=" + String.join(",", app.supplementaryGids().stream().map(String::valueOf).toList()));
 		}
+		// isolators, like every per-app flag, follow the image they are for
+		AppArgs.Limits limits = app.limits();
+		if (limits.memoryBytes() != null) {
+			argv.add("--memory=" + limits.memoryBytes());
+		}
+		if (limits.cpuMillis() != null) {
+			argv.add("--cpu=" + limits.cpuMillis() + "m");
+		}
+		if (limits.cpuShares() != null) {
+			argv.add("--cpu-shares=" + limits.cpuShares());
+		}
+		if (limits.oomScoreAdj() != null) {
+			argv.add("--oom-score-adj=" + limits.oomScoreAdj());
+		}
 		int n = 0;
 		for (AppArgs.Volume v : app.volumes()) {
 			argv.add("--mnt-volume=name=v%d,kind=host,source=%s,target=%s,readOnly=%b".formatted(n++, v.source(),
@@ -230,17 +244,28 @@ public final class RktCommands {
 	 * @param command the whole process argv, empty for the image's own
 	 * @param uid null for the image's user
 	 */
+	/** @param limits the app's resource isolators; {@link Limits#NONE} for none */
 	record AppArgs(String name, String rawLogName, List<String> command, List<String> env, String workingDir, Long uid,
-			Long gid, List<Long> supplementaryGids, List<Volume> volumes) {
+			Long gid, List<Long> supplementaryGids, List<Volume> volumes, Limits limits) {
 
 		AppArgs {
 			command = List.copyOf(command);
 			env = List.copyOf(env);
 			supplementaryGids = List.copyOf(supplementaryGids);
 			volumes = List.copyOf(volumes);
+			limits = limits == null ? Limits.NONE : limits;
 		}
 
 		record Volume(String source, String target, boolean readOnly) {
+		}
+
+		/**
+		 * rkt's resource isolators for one app; null where kubelet set nothing.
+		 * @param cpuMillis the CPU limit in thousandths of a CPU (quota / period)
+		 */
+		record Limits(Long memoryBytes, Long cpuMillis, Long cpuShares, Integer oomScoreAdj) {
+
+			static final Limits NONE = new Limits(null, null, null, null);
 		}
 	}
 
