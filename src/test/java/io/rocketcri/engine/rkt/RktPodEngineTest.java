@@ -101,6 +101,14 @@ class RktPodEngineTest {
 				Duration.ofMillis(5), false, System::nanoTime);
 	}
 
+	/** The pod's nspawn is pid 4242 as rkt records it, and its systemd is pid 4243. */
+	private void fakeStage1(RktPodEngine engine) throws IOException {
+		engine.stage1Systemd(nspawn -> nspawn == 4242 ? java.util.OptionalLong.of(4243) : java.util.OptionalLong.empty());
+		Path ppid = tmp.resolve("rkt-data/pods/run").resolve(UUID).resolve("ppid");
+		Files.createDirectories(ppid.getParent());
+		Files.writeString(ppid, "4242\n");
+	}
+
 	private static PodPlan plan(boolean privateNetwork) {
 		return new PodPlan(POD, "web-0", privateNetwork, true, false, Map.of(), "", List.of("10.96.0.10"),
 				List.of("default.svc.cluster.local"), List.of("ndots:5"), null);
@@ -132,10 +140,7 @@ class RktPodEngineTest {
 		RktPodEngine engine = new RktPodEngine(new RktCommands("/opt/rkt/rkt", tmp.resolve("rkt-data"), stage1), runner,
 				new FakeHostOs(), pinner, tmp.resolve("state"), Duration.ofSeconds(60), Duration.ofMillis(5), false,
 				System::nanoTime);
-		engine.stage1Systemd(nspawn -> nspawn == 4242 ? java.util.OptionalLong.of(4243) : java.util.OptionalLong.empty());
-		Path ppid = tmp.resolve("rkt-data/pods/run").resolve(UUID).resolve("ppid");
-		Files.createDirectories(ppid.getParent());
-		Files.writeString(ppid, "4242\n");
+		fakeStage1(engine);
 		java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
 		runner.on("nsenter", command -> {
 			nudged.set(true);
@@ -167,10 +172,7 @@ class RktPodEngineTest {
 	@Test
 	void sysctlsAreWrittenInThePodsIpcNamespaceAndItsPinnedNetworkNamespace() throws IOException {
 		RktPodEngine engine = engine();
-		engine.stage1Systemd(nspawn -> nspawn == 4242 ? java.util.OptionalLong.of(4243) : java.util.OptionalLong.empty());
-		Path ppid = tmp.resolve("rkt-data/pods/run").resolve(UUID).resolve("ppid");
-		Files.createDirectories(ppid.getParent());
-		Files.writeString(ppid, "4242\n");
+		fakeStage1(engine);
 		runner.on("nsenter", command -> ok(""));
 		PodPlan plan = new PodPlan(POD, "web-0", true, true, false,
 				new java.util.LinkedHashMap<>(Map.of("kernel.shm_rmid_forced", "1")), "", List.of(), List.of(), List.of(),
@@ -187,10 +189,7 @@ class RktPodEngineTest {
 	@Test
 	void aNetSysctlOnAHostNetworkPodFailsThePodAndLeavesNoSandbox() throws IOException {
 		RktPodEngine engine = engine();
-		engine.stage1Systemd(nspawn -> java.util.OptionalLong.of(4243));
-		Path ppid = tmp.resolve("rkt-data/pods/run").resolve(UUID).resolve("ppid");
-		Files.createDirectories(ppid.getParent());
-		Files.writeString(ppid, "4242\n");
+		fakeStage1(engine);
 		PodPlan plan = new PodPlan(POD, "web-0", false, true, false, Map.of("net.ipv4.ip_forward", "1"), "", List.of(),
 				List.of(), List.of(), null);
 
