@@ -354,7 +354,10 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 	public void delete(String id, boolean force) throws OciException {
 		ConmonContainer container = lookup(id);
 		try {
-			if (force) {
+			if (deletedWithoutRunc(container)) {
+				// nothing for runc to do
+			}
+			else if (force) {
 				runc(container, "deleting container " + id, null, "delete", "--force", id);
 			}
 			else {
@@ -371,6 +374,35 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		awaitConmonGone(id, CONMON_EXIT_GRACE);
 		removeFiles(id);
 		this.containers.remove(id);
+	}
+
+	/** {@code runc delete} of a container whose init has exited, without its process: {@link StoppedRuncContainer}. */
+	private boolean deletedWithoutRunc(ConmonContainer container) throws OciException {
+		if (!container.runtimeBinary().getFileName().toString().equals("runc")) {
+			return false;
+		}
+		Path stateDir = this.layout.runtimeRoot(container.runtimeHandler()).resolve(container.id());
+		JsonNode state;
+		try {
+			state = this.json.readTree(stateDir.resolve("state.json").toFile());
+		}
+		catch (IOException ex) {
+			return false; // gone or unreadable: runc delete says which
+		}
+		Optional<StoppedRuncContainer> stopped = StoppedRuncContainer.of(stateDir, state, ProcStat::startTime);
+		if (stopped.isEmpty()) {
+			return false;
+		}
+		long start = System.nanoTime();
+		try {
+			boolean deleted = stopped.get().delete();
+			time(container.runtimeHandler(), "delete", deleted ? "success" : "failure", start);
+			return deleted;
+		}
+		catch (IOException ex) {
+			time(container.runtimeHandler(), "delete", "failure", start);
+			throw new OciException("deleting container " + container.id() + ": " + ex.getMessage(), Reason.FAILED, ex);
+		}
 	}
 
 	@Override

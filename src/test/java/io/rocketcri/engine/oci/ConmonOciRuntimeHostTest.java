@@ -95,6 +95,34 @@ class ConmonOciRuntimeHostTest extends OciRuntimeContractTest {
 	}
 
 	@Test
+	void deletingAnExitedContainerRemovesItsCgroupsAndRuncsState() throws Exception {
+		// rocket-cri does what runc delete would, without runc: nothing of it may be left
+		String id = newId();
+		runtime.create(CreateRequest.of(id, bundle(id, "sleep", "1000"), null));
+		runtime.start(id);
+		Path stateDir = stateRoot.resolve("runc").resolve(id);
+		List<Path> cgroups = new ArrayList<>();
+		new com.fasterxml.jackson.databind.ObjectMapper().readTree(stateDir.resolve("state.json").toFile())
+			.path("cgroup_paths")
+			.forEach(p -> cgroups.add(Path.of(p.asText())));
+		assertThat(cgroups).isNotEmpty().allMatch(Files::isDirectory);
+		runtime.kill(id, 9, false);
+		runtime.awaitExit(id, Duration.ofSeconds(10));
+
+		runtime.delete(id, false);
+
+		assertThat(cgroups).noneMatch(Files::exists);
+		assertThat(stateDir).doesNotExist();
+		assertThatThrownBy(() -> runtime.state(id))
+			.satisfies((ex) -> assertThat(((OciException) ex).notFound()).isTrue());
+		// the id is free again: a new container by that name starts from scratch
+		runtime.create(CreateRequest.of(id, bundle(id + "-again", "sleep", "1000"), null));
+		assertThat(runtime.state(id).status()).isEqualTo(ContainerState.CREATED);
+		runtime.delete(id, true);
+		assertThat(cgroups).noneMatch(Files::exists);
+	}
+
+	@Test
 	void sigtermToAProcessWithoutHandlerGives143() throws Exception {
 		// in its own PID namespace the process would be an init, and an init ignores signals it
 		// has no handler for; kubelet then escalates to SIGKILL (the contract test's 137)
