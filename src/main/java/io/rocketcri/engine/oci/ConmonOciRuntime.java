@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -289,15 +291,32 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 			return Optional.empty();
 		}
 		Path state = this.layout.runtimeRoot(container.runtimeHandler()).resolve(container.id()).resolve("state.json");
-		try {
-			JsonNode node = this.json.readTree(state.toFile());
-			int pid = node.path("init_process_pid").asInt(0);
-			long startTime = node.path("init_process_start").asLong(-1);
-			return pid > 0 && startTime >= 0 ? Optional.of(new InitProcess(pid, startTime)) : Optional.empty();
+		int pid = 0;
+		long startTime = -1;
+		// Streamed, stopping at the two fields: runc writes them first, ahead of the whole
+		// container config (about 10 KiB), which a tree would parse on every start and stop.
+		try (JsonParser parser = this.json.getFactory().createParser(state.toFile())) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return Optional.empty();
+			}
+			while (parser.nextToken() == JsonToken.FIELD_NAME && (pid <= 0 || startTime < 0)) {
+				String field = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if ("init_process_pid".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+					pid = parser.getIntValue();
+				}
+				else if ("init_process_start".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+					startTime = parser.getLongValue();
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
 		}
 		catch (IOException ex) {
 			return Optional.empty();
 		}
+		return pid > 0 && startTime >= 0 ? Optional.of(new InitProcess(pid, startTime)) : Optional.empty();
 	}
 
 	/**
