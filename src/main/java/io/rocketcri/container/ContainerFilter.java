@@ -17,6 +17,9 @@ public record ContainerFilter(String idPrefix, ContainerState state, String podI
 		if (podIdPrefix != null && !podIdPrefix.isEmpty() && !c.podId().startsWith(podIdPrefix)) {
 			return false;
 		}
+		if (labels.isEmpty()) {
+			return true; // kubelet's relists have no selector: no label map view built per container
+		}
 		Map<String, String> own = c.config().getLabelsMap();
 		return labels.entrySet().stream().allMatch(e -> e.getValue().equals(own.get(e.getKey())));
 	}

@@ -117,7 +117,7 @@ class ContainerEventStream {
 			b.setPodSandboxStatus(pods.toStatus(e.pod()));
 		}
 		e.podContainers()
-			.forEach(c -> b.addContainersStatuses(containers.toStatus(c, images.find(c.imageId()).orElse(null), null)));
+			.forEach(c -> b.addContainersStatuses(containers.toStatus(c, images.byId(c.imageId()).orElse(null), null)));
 		return b.build();
 	}
 

@@ -206,7 +206,7 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 		Calls.stream(response, () -> containers.list(containerMapper.filter(request.getFilter())),
 				batch -> StreamContainersResponse.newBuilder()
 					.addAllContainers(batch.stream()
-						.map(c -> containerMapper.toListItem(c, images.find(c.imageId()).orElse(null)))
+						.map(c -> containerMapper.toListItem(c, images.byId(c.imageId()).orElse(null)))
 						.toList())
 					.build());
 	}
@@ -323,10 +323,8 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
 		Calls.reply(response, () -> {
 			boolean complete = !request.hasFilter() || request.getFilter().equals(io.rocketcri.cri.api.ContainerFilter.getDefaultInstance());
-			return ListContainersResponse.newBuilder()
-				.addAllContainers(listItems.items(containers.list(containerMapper.filter(request.getFilter())), complete,
-						c -> images.find(c.imageId()).orElse(null), containerMapper::toListItem))
-				.build();
+			return ContainerListItems.response(listItems.items(containers.list(containerMapper.filter(request.getFilter())),
+					complete, c -> images.byId(c.imageId()).orElse(null), containerMapper::toListItem));
 		});
 	}
 
@@ -335,7 +333,7 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 		Calls.reply(response, () -> {
 			Container c = containers.status(request.getContainerId());
 			ContainerStatusResponse.Builder b = ContainerStatusResponse.newBuilder()
-				.setStatus(containerMapper.toStatus(c, images.find(c.imageId()).orElse(null),
+				.setStatus(containerMapper.toStatus(c, images.byId(c.imageId()).orElse(null),
 						containers.effectiveUser(c).orElse(null)));
 			if (request.getVerbose()) {
 				b.putAllInfo(containerMapper.verboseInfo(c, pods.engine(pods.get(c.podId())).paths(c.id())));

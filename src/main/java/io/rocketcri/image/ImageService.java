@@ -197,6 +197,14 @@ public class ImageService {
 	}
 
 	/**
+	 * The image with this id ({@code sha256:…}, as records of containers hold it), without
+	 * parsing it as a name: the list calls look one up per container on every relist.
+	 */
+	public Optional<ImageRecord> byId(String id) {
+		return store.byId(id);
+	}
+
+	/**
 	 * Finds an image the way an operator names it: full id, short id prefix, a tag ("busybox",
 	 * "docker.io/library/busybox:1.36") or a repo digest. Empty when no image matches, which
 	 * ImageStatus reports as "no image", not as an error.

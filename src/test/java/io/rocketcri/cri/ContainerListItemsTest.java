@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+
 import io.rocketcri.container.Container;
 import io.rocketcri.container.ContainerState;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
+import io.rocketcri.cri.api.ListContainersResponse;
 import io.rocketcri.image.ImageRecord;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +27,15 @@ class ContainerListItemsTest {
 		return io.rocketcri.cri.api.Container.newBuilder().setId(c.id()).setState(ContainerMapper.state(c.state())).build();
 	}
 
+	/** The items as a client reads them off the wire. */
 	List<io.rocketcri.cri.api.Container> list(List<Container> containers, boolean complete) {
-		return cache.items(containers, complete, c -> null, this::build);
+		try {
+			return ListContainersResponse.parseFrom(ContainerListItems.response(cache.items(containers, complete, c -> null,
+					this::build)).toByteArray()).getContainersList();
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw new AssertionError(ex);
+		}
 	}
 
 	static Container container(String id, ContainerState state) {
@@ -42,12 +52,30 @@ class ContainerListItemsTest {
 		assertThat(built).hasValue(2);
 		List<io.rocketcri.cri.api.Container> second = list(List.of(a, b), true);
 		assertThat(built).hasValue(2);
-		assertThat(second.get(0)).isSameAs(first.get(0));
+		assertThat(second).isEqualTo(first);
 
 		Container bExited = container("b", ContainerState.EXITED); // the store's new record for b
 		List<io.rocketcri.cri.api.Container> third = list(List.of(a, bExited), true);
 		assertThat(built).hasValue(3);
 		assertThat(third.get(1).getState()).isEqualTo(io.rocketcri.cri.api.ContainerState.CONTAINER_EXITED);
+	}
+
+	@Test
+	void onTheWireTheAnswerIsTheRepeatedContainersField() throws Exception {
+		// what protoc's own builder would send for the same items, byte for byte
+		Container a = container("a", ContainerState.RUNNING);
+		Container b = container("b", ContainerState.EXITED);
+		ListContainersResponse expected = ListContainersResponse.newBuilder()
+			.addContainers(build(a, null))
+			.addContainers(build(b, null))
+			.build();
+
+		ListContainersResponse sent = ContainerListItems.response(cache.items(List.of(a, b), true, c -> null, this::build));
+
+		assertThat(sent.toByteString()).isEqualTo(expected.toByteString());
+		assertThat(sent.getSerializedSize()).isEqualTo(expected.getSerializedSize());
+		assertThat(ListContainersResponse.parseFrom(sent.toByteArray())).isEqualTo(expected);
+		assertThat(ContainerListItems.response(List.of()).toByteArray()).isEmpty();
 	}
 
 	@Test

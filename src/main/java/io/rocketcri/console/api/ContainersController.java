@@ -91,7 +91,7 @@ class ContainersController {
 			.filter(c -> image == null || image.isEmpty() || c.imageName().contains(image) || c.imageId().replace("sha256:", "").startsWith(image.replace("sha256:", "")))
 			.filter(c -> labels.matches(c.config().getLabelsMap()))
 			.limit(PodsController.limit(limit))
-			.map(c -> ContainerJson.item(c, podsById.get(c.podId()), images.find(c.imageId()).orElse(null)))
+			.map(c -> ContainerJson.item(c, podsById.get(c.podId()), images.byId(c.imageId()).orElse(null)))
 			.toList());
 	}
 
@@ -99,7 +99,7 @@ class ContainersController {
 	ContainerJson.ContainerDetail get(@PathVariable String id) {
 		Container c = containers.status(ApiIds.objectId("id", id));
 		PodSandbox pod = pods.get(c.podId());
-		return ContainerJson.detail(c, pod, images.find(c.imageId()).orElse(null), pods.engine(pod).paths(c.id()));
+		return ContainerJson.detail(c, pod, images.byId(c.imageId()).orElse(null), pods.engine(pod).paths(c.id()));
 	}
 
 	/** Sends the stop signal, then SIGKILL after {@code timeoutSeconds} (default 10). */

@@ -140,7 +140,7 @@ class EventsController {
 	private Event toJson(ContainerEvent e) {
 		var container = e.podContainers().stream().filter(c -> c.id().equals(e.containerId())).findFirst();
 		return new Event(e.type().name(), Times.rfc3339(e.createdAt()), e.containerId(),
-				container.map(c -> ContainerJson.item(c, e.pod(), images.find(c.imageId()).orElse(null))).orElse(null),
+				container.map(c -> ContainerJson.item(c, e.pod(), images.byId(c.imageId()).orElse(null))).orElse(null),
 				e.pod() == null ? null : PodJson.item(e.pod()));
 	}
 

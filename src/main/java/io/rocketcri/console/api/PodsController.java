@@ -76,7 +76,7 @@ class PodsController {
 		return PodJson.detail(pod, pods.resources(pod), containers.list(new ContainerFilter(null, null, pod.id(), Map.of()))
 			.stream()
 			.filter(c -> c.podId().equals(pod.id()))
-			.map(c -> ContainerJson.item(c, pod, images.find(c.imageId()).orElse(null)))
+			.map(c -> ContainerJson.item(c, pod, images.byId(c.imageId()).orElse(null)))
 			.toList());
 	}
 

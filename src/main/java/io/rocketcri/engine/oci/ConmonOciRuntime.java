@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -424,10 +425,38 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		}
 	}
 
+	/**
+	 * The exit directory's listing, and the directory's modification time when it was taken.
+	 * @param reusable whether a later change to the directory must show in its modification time
+	 */
+	private record ExitListing(FileTime modified, boolean reusable, java.util.Set<String> ids) {
+	}
+
+	private volatile ExitListing exitListing;
+
+	/**
+	 * Ids with an exit file, read once per change of the exit directory: kubelet relists every
+	 * second, and with 1,000 containers on the node the listing was a fifth of ListContainers.
+	 * The directory's modification time moves with every file added or removed, but only in
+	 * clock ticks: a listing is kept only if it began clearly after the time the directory shows,
+	 * so that a file added after the listing cannot share that time.
+	 */
 	@Override
 	public java.util.Set<String> idsWithExitStatus() {
-		try (Stream<Path> files = Files.list(this.layout.exitDir())) {
-			return files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+		Path dir = this.layout.exitDir();
+		try {
+			FileTime modified = Files.getLastModifiedTime(dir);
+			ExitListing kept = this.exitListing;
+			if (kept != null && kept.reusable() && kept.modified().equals(modified)) {
+				return kept.ids();
+			}
+			long listedAt = System.currentTimeMillis();
+			java.util.Set<String> ids;
+			try (Stream<Path> files = Files.list(dir)) {
+				ids = files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+			}
+			this.exitListing = new ExitListing(modified, listedAt - modified.toMillis() > EXIT_LISTING_MARGIN_MILLIS, ids);
+			return ids;
 		}
 		catch (NoSuchFileException ex) {
 			return java.util.Set.of();
@@ -436,6 +465,9 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 			return null; // the caller falls back to one file per container
 		}
 	}
+
+	/** Far more than a kernel clock tick (1–10 ms), the granularity of directory times. */
+	private static final long EXIT_LISTING_MARGIN_MILLIS = 100;
 
 	@Override
 	public void releaseOrphanLaunches() {

@@ -88,7 +88,7 @@ class ApiResourcesTest extends ApiMvcTest {
 		PodEngine engine = mock(PodEngine.class);
 		when(pods.engine(WEB)).thenReturn(engine);
 		when(engine.paths(CONTAINER_ID)).thenReturn(new PodEngine.ContainerPaths(Path.of("/run/b"), Path.of("/run/b/rootfs")));
-		when(images.find(IMAGE_ID)).thenReturn(java.util.Optional.of(ApiFixtures.image(IMAGE_ID, List.of("registry.local/app:v1"))));
+		when(images.byId(IMAGE_ID)).thenReturn(java.util.Optional.of(ApiFixtures.image(IMAGE_ID, List.of("registry.local/app:v1"))));
 		mvc.perform(get("/api/v1/containers/" + CONTAINER_ID))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.container.id").value(CONTAINER_ID))
