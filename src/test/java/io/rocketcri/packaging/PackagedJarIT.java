@@ -99,7 +99,12 @@ class PackagedJarIT {
 			assertThat(login.statusCode()).isEqualTo(200);
 			Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login.body());
 			assertThat(csrf.find()).as("the sign-in form's CSRF token").isTrue();
-			String password = Files.readString(runtime.root().resolve("console/initial-admin-password")).strip();
+			// written just after the CRI socket opens to kubelet
+			Path passwordFile = runtime.root().resolve("console/initial-admin-password");
+			for (int i = 0; i < 100 && !Files.exists(passwordFile); i++) {
+				Thread.sleep(100);
+			}
+			String password = Files.readString(passwordFile).strip();
 			HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
 				.header("Content-Type", "application/x-www-form-urlencoded")
 				.POST(HttpRequest.BodyPublishers.ofString("username=admin&password="

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -13,9 +14,9 @@ import io.rocketcri.config.RocketProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.stereotype.Component;
@@ -28,8 +29,7 @@ import org.springframework.stereotype.Component;
  * {@code PUT /api/v1/users/me/password}).
  */
 @Component
-@Order(0)
-class InitialAdmin implements ApplicationRunner {
+class InitialAdmin {
 
 	private static final Logger log = LoggerFactory.getLogger(InitialAdmin.class);
 
@@ -56,32 +56,54 @@ class InitialAdmin implements ApplicationRunner {
 		return passwordFile;
 	}
 
-	@Override
-	public void run(ApplicationArguments args) {
+	/**
+	 * After the boot sequence has opened the CRI socket to kubelet: hashing the new password costs
+	 * a few hundred milliseconds of a first start, which kubelet need not wait for.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	public void run() {
 		if (users.count() > 0 && !reset) {
 			return;
 		}
 		byte[] random = new byte[18];
 		new SecureRandom().nextBytes(random);
 		String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+		// written under another name first and renamed once the user has the password: the file
+		// never names a password that does not work yet, nor is a password set that no file holds
+		Path pending = passwordFile.resolveSibling(passwordFile.getFileName() + ".pending");
 		try {
 			Path dir = passwordFile.getParent();
 			Files.createDirectories(dir);
 			Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-			Files.deleteIfExists(passwordFile);
-			Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			Files.writeString(passwordFile, password + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+			Files.deleteIfExists(pending);
+			Files.createFile(pending, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(pending, password + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("creating the console's first admin: writing " + pending, ex);
+		}
+		boolean exists = users.list().stream().anyMatch(u -> u.username().equals(USERNAME));
+		try {
+			if (exists) {
+				users.changePassword(USERNAME, password);
+				users.setRole(USERNAME, Role.ADMIN);
+			}
+			else {
+				users.create(USERNAME, password, Role.ADMIN);
+			}
+			Files.move(pending, passwordFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("creating the console's first admin: writing " + passwordFile, ex);
 		}
-		boolean exists = users.list().stream().anyMatch(u -> u.username().equals(USERNAME));
-		if (exists) {
-			users.changePassword(USERNAME, password);
-			users.setRole(USERNAME, Role.ADMIN);
-		}
-		else {
-			users.create(USERNAME, password, Role.ADMIN);
+		finally {
+			try {
+				Files.deleteIfExists(pending);
+			}
+			catch (IOException ex) {
+				log.warn("console: could not delete {}: {}", pending, ex.toString());
+			}
 		}
 		log.warn("console: {} user '{}'. Read its password once with: sudo cat {} "
 				+ "(the file is deleted at the first sign-in; change the password afterwards)",

@@ -6,7 +6,6 @@ import io.rocketcri.testsupport.RuntimeUnderTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,7 +43,7 @@ class InitialAdminResetTest {
 		users.setRole("admin", Role.VIEWER);
 		users.changePassword("admin", "forgotten-password-1");
 
-		initialAdmin.run(new DefaultApplicationArguments());
+		initialAdmin.run();
 
 		String second = Files.readString(initialAdmin.passwordFile()).strip();
 		assertThat(second).isNotEqualTo(first);
