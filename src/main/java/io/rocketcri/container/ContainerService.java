@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -317,20 +318,26 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		// kubelet lists every second: read each engine's exit directory once, not one missing
 		// exit file per running container
 		Map<PodEngine, Optional<Set<String>>> exited = new java.util.IdentityHashMap<>();
-		return store.all()
-			.stream()
-			.map(c -> {
-				if (c.state() != ContainerState.RUNNING) {
-					return c;
-				}
+		// a loop, not a stream: this runs every second with every container on the node
+		Collection<Container> all = store.all();
+		List<Container> listed = new java.util.ArrayList<>(all.size());
+		for (Container c : all) {
+			if (c.state() == ContainerState.RUNNING) {
 				Optional<Set<String>> ids = exited.computeIfAbsent(engineOf(c),
 						e -> Optional.ofNullable(e.idsWithExitStatus()));
-				return ids.isPresent() && !ids.get().contains(c.id()) ? c : refresh(c);
-			})
-			.filter(filter::matches)
-			.sorted(Comparator.comparingLong(Container::createdAt))
-			.toList();
+				if (ids.isEmpty() || ids.get().contains(c.id())) {
+					c = refresh(c);
+				}
+			}
+			if (filter.matches(c)) {
+				listed.add(c);
+			}
+		}
+		listed.sort(BY_CREATION);
+		return listed;
 	}
+
+	private static final Comparator<Container> BY_CREATION = Comparator.comparingLong(Container::createdAt);
 
 	public PodEngine.ExecOutput execSync(String idOrPrefix, List<String> command, Duration timeout) {
 		Container c = refresh(get(idOrPrefix));

@@ -323,8 +323,8 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
 		Calls.reply(response, () -> {
 			boolean complete = !request.hasFilter() || request.getFilter().equals(io.rocketcri.cri.api.ContainerFilter.getDefaultInstance());
-			return ContainerListItems.response(listItems.items(containers.list(containerMapper.filter(request.getFilter())),
-					complete, c -> images.byId(c.imageId()).orElse(null), containerMapper::toListItem));
+			return listItems.answer(containers.list(containerMapper.filter(request.getFilter())), complete,
+					c -> images.byId(c.imageId()).orElse(null), containerMapper::toListItem);
 		});
 	}
 

@@ -79,6 +79,23 @@ class ContainerListItemsTest {
 	}
 
 	@Test
+	void theAnswerIsKeptWhileNoItemChanges() {
+		Container a = container("a", ContainerState.RUNNING);
+		Container b = container("b", ContainerState.RUNNING);
+		ListContainersResponse first = cache.answer(List.of(a, b), true, c -> null, this::build);
+		assertThat(cache.answer(new ArrayList<>(List.of(a, b)), true, c -> null, this::build)).isSameAs(first);
+
+		Container bExited = container("b", ContainerState.EXITED);
+		ListContainersResponse changed = cache.answer(List.of(a, bExited), true, c -> null, this::build);
+		assertThat(changed).isNotSameAs(first);
+		assertThat(cache.answer(List.of(a), true, c -> null, this::build)).isNotSameAs(changed);
+		assertThat(cache.size()).isEqualTo(1);
+		// another order is another answer
+		ListContainersResponse ab = cache.answer(List.of(a, bExited), true, c -> null, this::build);
+		assertThat(cache.answer(List.of(bExited, a), true, c -> null, this::build)).isNotSameAs(ab);
+	}
+
+	@Test
 	void aFilteredListKeepsTheOthersAndACompleteOneDropsTheRemoved() {
 		Container a = container("a", ContainerState.RUNNING);
 		Container b = container("b", ContainerState.RUNNING);

@@ -102,6 +102,10 @@ public final class ImagesCommand {
 			springArgs.add("--logging.threshold.console=OFF");
 		}
 		springArgs.addAll(Arrays.asList(options));
+		// This small context is not the one the build's Spring AOT processing generated code for
+		// (RocketCriApplication's): started with docker/jvm.options, which turns AOT on, it would
+		// look for that code and fail. It is built the ordinary way instead.
+		System.setProperty("spring.aot.enabled", "false");
 		ConfigurableApplicationContext context;
 		try {
 			context = new SpringApplicationBuilder(ImagesContext.class).web(WebApplicationType.NONE)
