@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -319,7 +318,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		// exit file per running container
 		Map<PodEngine, Optional<Set<String>>> exited = new java.util.IdentityHashMap<>();
 		// a loop, not a stream: this runs every second with every container on the node
-		Collection<Container> all = store.all();
+		List<Container> all = store.allByCreation();
 		List<Container> listed = new java.util.ArrayList<>(all.size());
 		for (Container c : all) {
 			if (c.state() == ContainerState.RUNNING) {
@@ -333,11 +332,8 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 				listed.add(c);
 			}
 		}
-		listed.sort(BY_CREATION);
 		return listed;
 	}
-
-	private static final Comparator<Container> BY_CREATION = Comparator.comparingLong(Container::createdAt);
 
 	public PodEngine.ExecOutput execSync(String idOrPrefix, List<String> command, Duration timeout) {
 		Container c = refresh(get(idOrPrefix));

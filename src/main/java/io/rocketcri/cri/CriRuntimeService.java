@@ -1,6 +1,8 @@
 package io.rocketcri.cri;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
@@ -76,6 +78,7 @@ import io.rocketcri.cri.api.UpdateRuntimeConfigResponse;
 import io.rocketcri.cri.api.VersionRequest;
 import io.rocketcri.cri.api.VersionResponse;
 import io.rocketcri.failure.DeadlineExceeded;
+import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
 import io.rocketcri.node.NodeStatusService;
 import io.rocketcri.pod.PodSandbox;
@@ -112,7 +115,18 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	private final ContainerMapper containerMapper;
 
-	private final ContainerListItems listItems = new ContainerListItems();
+	private final ListAnswers<Container, ImageRecord, ListContainersResponse> containerList = new ListAnswers<>(
+			Container::id, ListContainersResponse::newBuilder, ListContainersResponse.CONTAINERS_FIELD_NUMBER);
+
+	/** One instance, not a lambda made per container on each relist (C1 does not elide it). */
+	private final java.util.function.Function<String, ImageRecord> imageById = this::imageOrNull;
+
+	private ImageRecord imageOrNull(String id) {
+		return images.byId(id).orElse(null);
+	}
+
+	private final ListAnswers<io.rocketcri.pod.PodSandbox, Void, ListPodSandboxResponse> podList = new ListAnswers<>(
+			io.rocketcri.pod.PodSandbox::id, ListPodSandboxResponse::newBuilder, ListPodSandboxResponse.ITEMS_FIELD_NUMBER);
 
 	private final ContainerStatsService stats;
 
@@ -283,9 +297,12 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
 	@Override
 	public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
-		Calls.reply(response, () -> ListPodSandboxResponse.newBuilder()
-			.addAllItems(pods.list(podMapper.filter(request.getFilter())).stream().map(podMapper::toListItem).toList())
-			.build());
+		Calls.reply(response, () -> {
+			boolean complete = !request.hasFilter()
+					|| request.getFilter().equals(io.rocketcri.cri.api.PodSandboxFilter.getDefaultInstance());
+			return podList.answer(pods.list(podMapper.filter(request.getFilter())), complete, p -> null,
+					(p, none) -> podMapper.toListItem(p));
+		});
 	}
 
 	@Override
@@ -323,8 +340,11 @@ class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 	public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
 		Calls.reply(response, () -> {
 			boolean complete = !request.hasFilter() || request.getFilter().equals(io.rocketcri.cri.api.ContainerFilter.getDefaultInstance());
-			return listItems.answer(containers.list(containerMapper.filter(request.getFilter())), complete,
-					c -> images.byId(c.imageId()).orElse(null), containerMapper::toListItem);
+			// one lookup per image, not per container: the nodes' containers share few images
+			Map<String, ImageRecord> imagesById = new HashMap<>();
+			return containerList.answer(containers.list(containerMapper.filter(request.getFilter())), complete,
+					c -> imagesById.computeIfAbsent(c.imageId(), imageById),
+					containerMapper::toListItem);
 		});
 	}
 

@@ -3,10 +3,13 @@ package io.rocketcri.node;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** Settings kubelet pushes at run time, kept in H2 so that a restart still knows them. */
-@Repository
+// @Component, not @Repository: JdbcClient already turns SQL errors into DataAccessException, and
+// @Repository's proxy around every call (exception translation) was most of the garbage of
+// kubelet's relists at 1,000 containers (JFR allocation samples).
+@Component
 class RuntimeSettings {
 
 	static final String POD_CIDR = "pod-cidr";

@@ -17,6 +17,9 @@ public record PodFilter(String idPrefix, PodSandboxState state, Map<String, Stri
 				return false;
 			}
 		}
+		if (labels.isEmpty()) {
+			return true; // kubelet's relists have no selector: no label map view built per pod
+		}
 		Map<String, String> podLabels = pod.config().getLabelsMap();
 		return labels.entrySet().stream().allMatch(e -> e.getValue().equals(podLabels.get(e.getKey())));
 	}

@@ -37,6 +37,11 @@ public final class CriSocketClient implements AutoCloseable {
 		return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
 	}
 
+	/** The channel, for calls the stubs do not make (a benchmark reading answers as bytes). */
+	public ManagedChannel channel() {
+		return channel;
+	}
+
 	@Override
 	public void close() throws InterruptedException {
 		channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

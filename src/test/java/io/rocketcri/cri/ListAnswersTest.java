@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ContainerListItemsTest {
+class ListAnswersTest {
 
-	final ContainerListItems cache = new ContainerListItems();
+	final ListAnswers<Container, ImageRecord, ListContainersResponse> cache = new ListAnswers<>(Container::id,
+			ListContainersResponse::newBuilder, ListContainersResponse.CONTAINERS_FIELD_NUMBER);
 
 	final AtomicInteger built = new AtomicInteger();
 
@@ -30,7 +31,7 @@ class ContainerListItemsTest {
 	/** The items as a client reads them off the wire. */
 	List<io.rocketcri.cri.api.Container> list(List<Container> containers, boolean complete) {
 		try {
-			return ListContainersResponse.parseFrom(ContainerListItems.response(cache.items(containers, complete, c -> null,
+			return ListContainersResponse.parseFrom(cache.response(cache.items(containers, complete, c -> null,
 					this::build)).toByteArray()).getContainersList();
 		}
 		catch (InvalidProtocolBufferException ex) {
@@ -70,12 +71,12 @@ class ContainerListItemsTest {
 			.addContainers(build(b, null))
 			.build();
 
-		ListContainersResponse sent = ContainerListItems.response(cache.items(List.of(a, b), true, c -> null, this::build));
+		ListContainersResponse sent = cache.response(cache.items(List.of(a, b), true, c -> null, this::build));
 
 		assertThat(sent.toByteString()).isEqualTo(expected.toByteString());
 		assertThat(sent.getSerializedSize()).isEqualTo(expected.getSerializedSize());
 		assertThat(ListContainersResponse.parseFrom(sent.toByteArray())).isEqualTo(expected);
-		assertThat(ContainerListItems.response(List.of()).toByteArray()).isEmpty();
+		assertThat(cache.response(List.of()).toByteArray()).isEmpty();
 	}
 
 	@Test
