@@ -416,10 +416,16 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 	 * (CONTAINER_STOPPED_EVENT) even when nobody reads their state. Called by the exit monitor.
 	 */
 	public void recordExits() {
+		// as list() does: an exit file is looked for only where the exit directory has one, not
+		// read (and missed, an exception each) for every running container every second
+		Map<PodEngine, Optional<Set<String>>> exited = new java.util.IdentityHashMap<>();
 		for (Container c : List.copyOf(store.all())) {
 			if (c.state() == ContainerState.RUNNING) {
 				try {
-					if (refresh(c).state() == ContainerState.RUNNING) {
+					Optional<Set<String>> ids = exited.computeIfAbsent(engineOf(c),
+							e -> Optional.ofNullable(e.idsWithExitStatus()));
+					Container now = ids.isEmpty() || ids.get().contains(c.id()) ? refresh(c) : c;
+					if (now.state() == ContainerState.RUNNING) {
 						// no exit file: did its conmon die with it? (too costly for every list call)
 						engineOf(c).lostMonitorExit(c.id()).ifPresent(exit -> commit(
 								c.exited(exit.exitCode(), exit.finishedAt(), exit.oomKilled(),

@@ -787,14 +787,25 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 	 * called conmon. False when there is no pid file.
 	 */
 	boolean conmonAlive(String id) {
+		Integer pid = this.conmonPids.get(id);
 		try {
-			int pid = readPid(this.layout.persistDir(id).resolve("conmon.pid"));
+			if (pid == null) {
+				pid = readPid(this.layout.persistDir(id).resolve("conmon.pid"));
+				this.conmonPids.put(id, pid);
+			}
 			return ProcStat.read(pid).map((stat) -> stat.alive() && stat.command().equals("conmon")).orElse(false);
 		}
 		catch (IOException ex) {
 			return false;
 		}
 	}
+
+	/**
+	 * Conmon pids read from their pid files: the exit monitor asks about every running
+	 * container every second. A conmon keeps its pid for its life; {@link #conmonAlive} checks
+	 * that the pid still names a conmon, and the entry goes with the container's files.
+	 */
+	private final Map<String, Integer> conmonPids = new ConcurrentHashMap<>();
 
 	private void awaitConmonGone(String id, Duration limit) {
 		long deadline = System.nanoTime() + limit.toNanos();
@@ -816,6 +827,7 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 	}
 
 	private void removeFiles(String id) {
+		this.conmonPids.remove(id);
 		try {
 			Files.deleteIfExists(this.layout.exitFile(id));
 			Files.deleteIfExists(this.layout.attachDir().resolve(id));
