@@ -3,8 +3,10 @@ package io.rocketcri.container;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,13 +57,13 @@ class ContainerStore {
 			synchronized (this) {
 				ids = containers.values()
 					.stream()
-					.sorted(java.util.Comparator.comparingLong(Container::createdAt).thenComparing(Container::id))
+					.sorted(Comparator.comparingLong(Container::createdAt).thenComparing(Container::id))
 					.map(Container::id)
 					.toList();
 				idsByCreation = ids;
 			}
 		}
-		List<Container> ordered = new java.util.ArrayList<>(ids.size());
+		List<Container> ordered = new ArrayList<>(ids.size());
 		for (String id : ids) {
 			Container c = containers.get(id);
 			if (c != null) {

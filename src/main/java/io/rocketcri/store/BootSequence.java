@@ -1,5 +1,6 @@
 package io.rocketcri.store;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -7,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,10 +33,10 @@ class BootSequence {
 
 	/** First among the ready listeners: what else runs at start-up need not delay kubelet. */
 	@EventListener(ApplicationReadyEvent.class)
-	@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void boot() {
 		long start = System.nanoTime();
-		java.util.List<String> took = new java.util.ArrayList<>();
+		List<String> took = new ArrayList<>();
 		for (BootStep step : steps) {
 			long stepStart = System.nanoTime();
 			try {
