@@ -150,9 +150,8 @@ install -d -m 0711 "$DESTDIR$DATA"
 step "AOT cache ($CACHE)"
 # The cache is valid only for these exact jars (paths, sizes, times) and this JVM build: remade
 # when either changed. The training run starts the application context against a throwaway
-# root, state and socket (-Dspring.context.exit=onRefresh: beans are created, Flyway migrates
-# the throwaway database, then the JVM exits before the CRI socket, the HTTP port or the boot
-# reconciliation start), so it never touches the node's pods or data.
+# root, state and socket, and exits once it is ready (--rocket.aot-training=true): its boot
+# sequence finds only the throwaway directories, so it never touches the node's pods or data.
 STAMP_NEW="$SUM $(sha256sum < "$HERE/jvm.options" | cut -d' ' -f1) $("$JDK/bin/java" -version 2>&1 | tr '\n' ' ')"
 if [ "$AOT" = 0 ]; then
   info "skipped (--no-aot); the unit still names the cache, the JVM starts without it"
@@ -165,10 +164,10 @@ else
   start=$(date +%s)
   set +e
   "$JDK/bin/java" @"$OPTIONS" -Xlog:aot=error \
-      -XX:AOTCacheOutput="$TMP/rocket-cri.aot" -Dspring.context.exit=onRefresh \
+      -XX:AOTCacheOutput="$TMP/rocket-cri.aot" \
       -jar "$JAR" \
       --rocket.root="$TMP/root" --rocket.state="$TMP/state" \
-      --rocket.cri.socket="unix://$TMP/train.sock" --server.port=0 > "$TMP/train.log" 2>&1
+      --rocket.cri.socket="unix://$TMP/train.sock" --server.port=0 --rocket.aot-training=true > "$TMP/train.log" 2>&1
   rc=$?
   set -e
   if [ "$rc" = 0 ] && [ -s "$TMP/rocket-cri.aot" ]; then

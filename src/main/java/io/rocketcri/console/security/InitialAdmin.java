@@ -61,7 +61,7 @@ class InitialAdmin {
 	 * a few hundred milliseconds of a first start, which kubelet need not wait for.
 	 */
 	@EventListener(ApplicationReadyEvent.class)
-	@Order(Ordered.LOWEST_PRECEDENCE)
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	public void run() {
 		if (users.count() > 0 && !reset) {
 			return;
