@@ -602,7 +602,7 @@ public final class RuncPodEngine implements PodEngine {
 		known.addAll(knownPodIds); // infra containers carry their pod's id
 		for (String podId : listQuietly(pinner::pinnedPodIds, "pinned namespaces")) {
 			if (!knownPodIds.contains(podId)) {
-				leftover("namespace pins of unknown pod " + podId, () -> {
+				Leftovers.remove("namespace pins of unknown pod " + podId, () -> {
 					Optional<PinnedNamespaces> pinned = pinner.find(podId);
 					if (pinned.isPresent()) {
 						pinner.unpin(pinned.get());
@@ -612,7 +612,7 @@ public final class RuncPodEngine implements PodEngine {
 		}
 		for (String id : listQuietly(() -> children(stateRoot.resolve("bundles")), "bundles")) {
 			if (!known.contains(id)) {
-				leftover("bundle of unknown container " + id, () -> {
+				Leftovers.remove("bundle of unknown container " + id, () -> {
 					stopAndDelete(id);
 					removeBundle(id);
 				});
@@ -620,7 +620,7 @@ public final class RuncPodEngine implements PodEngine {
 		}
 		for (String id : listQuietly(() -> children(dataRoot.resolve("containers")), "container layers")) {
 			if (!knownContainerIds.contains(id)) {
-				leftover("writable layer of unknown container " + id, () -> removeContainer(id));
+				Leftovers.remove("writable layer of unknown container " + id, () -> removeContainer(id));
 			}
 		}
 		// conmon's persist directories and exit files (StateLayout) of ids nobody knows: what a
@@ -630,37 +630,21 @@ public final class RuncPodEngine implements PodEngine {
 		ociLeftovers.addAll(listQuietly(() -> children(stateRoot.resolve("exits")), "exit files"));
 		for (String id : ociLeftovers) {
 			if (!known.contains(id)) {
-				leftover("runtime state of unknown container " + id, () -> stopAndDelete(id));
+				Leftovers.remove("runtime state of unknown container " + id, () -> stopAndDelete(id));
 			}
 		}
 		for (String podId : listQuietly(() -> children(stateRoot.resolve("pods")), "pod directories")) {
 			if (!knownPodIds.contains(podId)) {
-				leftover("files of unknown pod " + podId,
+				Leftovers.remove("files of unknown pod " + podId,
 						() -> removePod(podId, describePod(podId, null, null, null, null, null)));
 			}
 		}
-	}
-
-	private interface HostStep {
-
-		void run() throws IOException;
-
 	}
 
 	private interface Listing {
 
 		java.util.Collection<String> list() throws IOException;
 
-	}
-
-	private static void leftover(String what, HostStep removal) {
-		log.info("removing {} left by an earlier run", what);
-		try {
-			removal.run();
-		}
-		catch (IOException | RuntimeException ex) {
-			log.warn("removing {} left by an earlier run: {}", what, ex.getMessage());
-		}
 	}
 
 	private static List<String> listQuietly(Listing listing, String what) {

@@ -24,6 +24,7 @@ import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.CommandRunner.Command;
 import io.rocketcri.engine.CommandRunner.CommandFailedException;
 import io.rocketcri.engine.HostOs;
+import io.rocketcri.engine.Leftovers;
 import io.rocketcri.engine.PodEngine;
 import io.rocketcri.engine.StreamingProcess;
 import io.rocketcri.engine.ns.NamespacePinner;
@@ -633,7 +634,7 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	public void removeLeftovers(Set<String> knownPodIds, Set<String> knownContainerIds) {
 		for (String id : children(stateDir.resolve("containers"))) {
 			if (!knownContainerIds.contains(id)) {
-				leftover("rkt app of unknown container " + id, () -> removeContainer(id));
+				Leftovers.remove("rkt app of unknown container " + id, () -> removeContainer(id));
 			}
 			else {
 				findRef(id).ifPresent(ref -> {
@@ -645,7 +646,7 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 		}
 		for (String podId : children(stateDir.resolve("pods"))) {
 			if (!knownPodIds.contains(podId)) {
-				leftover("rkt pod of unknown pod sandbox " + podId, () -> removePod(podId, resources(podId, null)));
+				Leftovers.remove("rkt pod of unknown pod sandbox " + podId, () -> removePod(podId, resources(podId, null)));
 			}
 		}
 	}
@@ -857,22 +858,6 @@ public final class RktPodEngine implements PodEngine, AutoCloseable {
 	private static long nowNanos() {
 		java.time.Instant now = java.time.Instant.now();
 		return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-	}
-
-	private interface HostStep {
-
-		void run() throws IOException;
-
-	}
-
-	private static void leftover(String what, HostStep removal) {
-		log.info("removing {} left by an earlier run", what);
-		try {
-			removal.run();
-		}
-		catch (IOException | RuntimeException ex) {
-			log.warn("removing {} left by an earlier run: {}", what, ex.getMessage());
-		}
 	}
 
 	private static List<String> children(Path dir) {
