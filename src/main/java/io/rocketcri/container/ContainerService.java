@@ -321,18 +321,24 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		List<Container> all = store.allByCreation();
 		List<Container> listed = new java.util.ArrayList<>(all.size());
 		for (Container c : all) {
-			if (c.state() == ContainerState.RUNNING) {
-				Optional<Set<String>> ids = exited.computeIfAbsent(engineOf(c),
-						e -> Optional.ofNullable(e.idsWithExitStatus()));
-				if (ids.isEmpty() || ids.get().contains(c.id())) {
-					c = refresh(c);
-				}
+			if (c.state() == ContainerState.RUNNING && mayHaveExited(c, exited)) {
+				c = refresh(c);
 			}
 			if (filter.matches(c)) {
 				listed.add(c);
 			}
 		}
 		return listed;
+	}
+
+	/**
+	 * Whether a running container's exit status may be there to read: its engine's exit
+	 * directory, listed once per call into {@code listings} (null from an engine that cannot list
+	 * it, then every container of it may have exited).
+	 */
+	private boolean mayHaveExited(Container c, Map<PodEngine, Optional<Set<String>>> listings) {
+		Optional<Set<String>> ids = listings.computeIfAbsent(engineOf(c), e -> Optional.ofNullable(e.idsWithExitStatus()));
+		return ids.isEmpty() || ids.get().contains(c.id());
 	}
 
 	public PodEngine.ExecOutput execSync(String idOrPrefix, List<String> command, Duration timeout) {
@@ -422,9 +428,7 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		for (Container c : List.copyOf(store.all())) {
 			if (c.state() == ContainerState.RUNNING) {
 				try {
-					Optional<Set<String>> ids = exited.computeIfAbsent(engineOf(c),
-							e -> Optional.ofNullable(e.idsWithExitStatus()));
-					Container now = ids.isEmpty() || ids.get().contains(c.id()) ? refresh(c) : c;
+					Container now = mayHaveExited(c, exited) ? refresh(c) : c;
 					if (now.state() == ContainerState.RUNNING) {
 						// no exit file: did its conmon die with it? (too costly for every list call)
 						engineOf(c).lostMonitorExit(c.id()).ifPresent(exit -> commit(

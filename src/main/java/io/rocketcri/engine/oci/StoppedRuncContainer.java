@@ -93,7 +93,7 @@ final class StoppedRuncContainer {
 				return false; // EBUSY: a process still on its way out
 			}
 		}
-		deleteTree(this.stateDir);
+		ConmonOciRuntime.deleteTree(this.stateDir);
 		return true;
 	}
 
@@ -108,17 +108,6 @@ final class StoppedRuncContainer {
 			}
 		}
 		return false;
-	}
-
-	private static void deleteTree(Path dir) throws IOException {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (var paths = Files.walk(dir)) {
-			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
-		}
 	}
 
 	/** The start time of a live pid ({@code /proc/<pid>/stat} field 22), -1 when there is none. */
