@@ -34,7 +34,7 @@ class ImageConfiguration {
 	@Bean
 	RegistryClient registryClient(RocketProperties properties) {
 		return new RegistryClient(new ReloadingRegistriesConfig(properties.image().registriesConfig()),
-				DockerConfigCredentials.load(properties.image().authFiles()), RegistryClient.newHttpClient());
+				DockerConfigCredentials.load(properties.image().authFiles()));
 	}
 
 	@Bean

@@ -27,7 +27,8 @@ public final class RegistryClient {
 
 	private final DockerConfigCredentials dockerConfig;
 
-	private final HttpClient http;
+	/** Built on the first pull: java.net.http and TLS are some 500 classes a node that never pulls need not hold. */
+	private final Supplier<HttpClient> http;
 
 	private final Duration timeout;
 
@@ -48,6 +49,15 @@ public final class RegistryClient {
 		this(config, dockerConfig, http, Clock.systemUTC(), DEFAULT_TIMEOUT);
 	}
 
+	/**
+	 * As above, with the HttpClient built by {@link #newHttpClient()} when the first pull opens,
+	 * not at start-up.
+	 */
+	public RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig) {
+		this(config, dockerConfig, new OnFirstUse<>(RegistryClient::newHttpClient), Clock.systemUTC(),
+				DEFAULT_TIMEOUT);
+	}
+
 	RegistryClient(RegistriesConfig config, DockerConfigCredentials dockerConfig, HttpClient http, Clock clock,
 			Duration timeout) {
 		this(() -> config, dockerConfig, http, clock, timeout);
@@ -55,15 +65,24 @@ public final class RegistryClient {
 
 	private RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig, HttpClient http,
 			Clock clock, Duration timeout) {
+		this(config, dockerConfig, withoutRedirects(Objects.requireNonNull(http, "http")), clock, timeout);
+	}
+
+	private RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig,
+			Supplier<HttpClient> http, Clock clock, Duration timeout) {
 		this.config = Objects.requireNonNull(config, "config");
 		this.dockerConfig = Objects.requireNonNull(dockerConfig, "dockerConfig");
-		this.http = Objects.requireNonNull(http, "http");
+		this.http = http;
+		this.timeout = timeout;
+		this.tokens = new TokenCache(clock);
+	}
+
+	private static Supplier<HttpClient> withoutRedirects(HttpClient http) {
 		if (http.followRedirects() != HttpClient.Redirect.NEVER) {
 			throw new IllegalArgumentException("the registry client follows redirects itself, so that Authorization "
 					+ "never reaches another host; pass an HttpClient with Redirect.NEVER");
 		}
-		this.timeout = timeout;
-		this.tokens = new TokenCache(clock);
+		return () -> http;
 	}
 
 	/** An HttpClient suited to registries: no automatic redirects, a connect timeout. */
@@ -86,8 +105,36 @@ public final class RegistryClient {
 
 	public PullSession open(ImageReference ref, RegistryCredentials credentials) {
 		RegistriesConfig current = this.config.get();
-		return new RegistryPullSession(this.http, this.timeout, this.tokens, this.dockerConfig, ref,
+		return new RegistryPullSession(this.http.get(), this.timeout, this.tokens, this.dockerConfig, ref,
 				current.endpointsFor(ref), credentials, current.source());
+	}
+
+	/** A value computed once, by the first caller that needs it. */
+	private static final class OnFirstUse<T> implements Supplier<T> {
+
+		private final Supplier<T> factory;
+
+		private volatile T value;
+
+		OnFirstUse(Supplier<T> factory) {
+			this.factory = factory;
+		}
+
+		@Override
+		public T get() {
+			T current = this.value;
+			if (current == null) {
+				synchronized (this) {
+					current = this.value;
+					if (current == null) {
+						current = this.factory.get();
+						this.value = current;
+					}
+				}
+			}
+			return current;
+		}
+
 	}
 
 }
