@@ -23,6 +23,9 @@ const vendor = {
   'uplot': [['dist/uPlot.iife.min.js', 'uplot/uPlot.iife.min.js'], ['dist/uPlot.min.css', 'uplot/uPlot.min.css'],
     ['LICENSE', 'uplot/LICENSE']],
   '@picocss/pico': [['css/pico.min.css', 'pico/pico.min.css'], ['LICENSE.md', 'pico/LICENSE.md']],
+  'swagger-ui-dist': [['swagger-ui-bundle.js', 'swagger-ui/swagger-ui-bundle.js'],
+    ['swagger-ui-standalone-preset.js', 'swagger-ui/swagger-ui-standalone-preset.js'],
+    ['swagger-ui.css', 'swagger-ui/swagger-ui.css'], ['LICENSE', 'swagger-ui/LICENSE'], ['NOTICE', 'swagger-ui/NOTICE']],
 };
 
 function lockHash() {

@@ -69,8 +69,7 @@ public class AotSettingsGuard implements EnvironmentPostProcessor, Ordered {
 		return name.startsWith("management.server.") || name.startsWith("management.endpoints.web.exposure.")
 				|| name.startsWith("management.endpoints.access.") || name.endsWith(".access")
 						&& name.startsWith("management.")
-				|| name.endsWith(".enabled") && (name.startsWith("management.") || name.startsWith("spring.")
-						|| name.startsWith("springdoc."))
+				|| name.endsWith(".enabled") && (name.startsWith("management.") || name.startsWith("spring."))
 				|| name.equals("spring.autoconfigure.exclude") || name.startsWith("spring.profiles.")
 				|| name.equals("spring.main.web-application-type");
 	}

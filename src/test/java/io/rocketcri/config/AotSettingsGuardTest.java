@@ -18,7 +18,7 @@ class AotSettingsGuardTest {
 		StandardEnvironment env = new StandardEnvironment();
 		env.getPropertySources().addFirst(new MapPropertySource("commandLineArgs",
 				Map.of("management.server.port", "9090", "rocket.root", "/data", "server.port", "8781",
-						"springdoc.api-docs.enabled", "false", "management.endpoint.health.show-details", "always")));
+						"spring.h2.console.enabled", "true", "management.endpoint.health.show-details", "always")));
 		env.getPropertySources().addLast(new SystemEnvironmentPropertySource("systemEnvironment",
 				Map.of("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "health", "PATH", "/usr/bin")));
 		env.getPropertySources().addLast(new MapPropertySource(
@@ -33,7 +33,7 @@ class AotSettingsGuardTest {
 				"management.endpoints.web.exposure.include (systemEnvironment)",
 				"management.server.port (commandLineArgs)",
 				"spring.autoconfigure.exclude (Config resource 'file [/etc/rocket-cri/application.yml]' via location 'optional:file:/etc/rocket-cri/application.yml')",
-				"springdoc.api-docs.enabled (commandLineArgs)");
+				"spring.h2.console.enabled (commandLineArgs)");
 	}
 
 	@Test

@@ -116,6 +116,8 @@ class PackagedJarIT {
 			assertThat(get(http, base + "/pods")).contains("web");
 			assertThat(get(http, base + "/api/v1/pods")).contains(podId);
 			assertThat(get(http, base + "/v3/api-docs")).contains("\"openapi\"");
+			assertThat(get(http, base + "/swagger-ui/index.html")).contains("/vendor/swagger-ui/swagger-ui-bundle.js");
+			assertThat(get(http, base + "/vendor/swagger-ui/swagger-ui-bundle.js")).contains("SwaggerUIBundle");
 			assertThat(get(http, base + "/actuator/prometheus")).contains("rocket_cri_operation_duration");
 
 			client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).build());

@@ -299,6 +299,11 @@ class ConsoleBrowserHostTest {
 		screenshot("stats");
 		js("document.getElementById('theme-toggle').click();");
 		screenshot("stats-other-theme");
+		// Swagger UI: static files under the console's CSP, over the committed OpenAPI document
+		browser.get(url("/swagger-ui.html"));
+		waitFor(d -> !d.findElements(By.cssSelector(".opblock-summary-path")).isEmpty());
+		assertThat(browser.findElement(By.id("swagger-ui")).getText()).contains("rocket-cri REST API", "/api/v1/pods");
+		screenshot("swagger-ui");
 	}
 
 	@Test
