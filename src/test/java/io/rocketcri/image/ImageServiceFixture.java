@@ -14,7 +14,7 @@ import io.rocketcri.engine.FakeHostOs;
 import io.rocketcri.image.content.ContentStore;
 import io.rocketcri.image.snapshot.LayerUnpacker;
 import io.rocketcri.image.snapshot.SnapshotStore;
-import org.flywaydb.core.Flyway;
+import io.rocketcri.store.SchemaMigrations;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,7 +23,7 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A real {@link ImageService} over a private in-memory H2 (migrated by Flyway), a content store
+ * A real {@link ImageService} over a private in-memory H2 (migrated as the runtime does it), a content store
  * and snapshots under {@code root}, and a {@link FakeHostOs} unpacker (no root needed). No registry:
  * for images committed through {@link ImageService#commit}. Also tells what is on disk, for tests
  * asserting that nothing was stored.
@@ -44,7 +44,7 @@ public final class ImageServiceFixture {
 		this.root = root;
 		DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(),
 				"jdbc:h2:mem:images-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-		Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+		new SchemaMigrations(ds).afterPropertiesSet();
 		this.store = new ImageStore(JdbcClient.create(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)));
 		this.store.load();
 		this.content = new ContentStore(root.resolve("content"));

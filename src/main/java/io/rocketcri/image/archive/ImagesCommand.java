@@ -22,13 +22,13 @@ import io.rocketcri.engine.LinuxHostOs;
 import io.rocketcri.failure.RuntimeFailure;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.store.BootStep;
+import io.rocketcri.store.SchemaConfiguration;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
@@ -37,6 +37,7 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Import;
 
 /**
  * {@code java -jar rocket-cri.jar images import FILE|-} and {@code images export NAME FILE|-}
@@ -64,8 +65,8 @@ public final class ImagesCommand {
 	 */
 	@EnableConfigurationProperties(RocketProperties.class)
 	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-			TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class,
-			FlywayAutoConfiguration.class })
+			TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class })
+	@Import(SchemaConfiguration.class)
 	@ComponentScan(basePackages = "io.rocketcri.image")
 	static class ImagesContext {
 
@@ -97,7 +98,6 @@ public final class ImagesCommand {
 		// Quiet by default (flags given by the operator come later and win); nothing at all on the
 		// console when the archive itself goes to stdout, or the log would corrupt it.
 		springArgs.add("--logging.level.root=WARN");
-		springArgs.add("--logging.level.org.flywaydb=ERROR");
 		if (exporting && positional.get(2).equals("-")) {
 			springArgs.add("--logging.threshold.console=OFF");
 		}
