@@ -317,17 +317,20 @@ public class ContainerService implements PodContainers, LayerUsers, ImageUsers {
 		// kubelet lists every second: read each engine's exit directory once, not one missing
 		// exit file per running container
 		Map<PodEngine, Optional<Set<String>>> exited = new java.util.IdentityHashMap<>();
-		// a loop, not a stream: this runs every second with every container on the node
-		List<Container> all = store.allByCreation();
-		List<Container> listed = new java.util.ArrayList<>(all.size());
-		for (Container c : all) {
+		// a loop, not a stream, filtering in place the fresh list the store made: this runs every
+		// second with every container on the node
+		List<Container> listed = store.allByCreation();
+		int kept = 0;
+		for (int i = 0; i < listed.size(); i++) {
+			Container c = listed.get(i);
 			if (c.state() == ContainerState.RUNNING && mayHaveExited(c, exited)) {
 				c = refresh(c);
 			}
 			if (filter.matches(c)) {
-				listed.add(c);
+				listed.set(kept++, c);
 			}
 		}
+		listed.subList(kept, listed.size()).clear();
 		return listed;
 	}
 

@@ -49,7 +49,8 @@ class ContainerStore {
 
 	/**
 	 * Every container, oldest first, as ListContainers answers: sorting 1,000 records on each of
-	 * kubelet's relists was a quarter of the call's CPU (JFR). Updates keep a container's place.
+	 * kubelet's relists was a quarter of the call's CPU (JFR). Updates keep a container's place. A new
+	 * list on each call, which the caller may change.
 	 */
 	List<Container> allByCreation() {
 		List<String> ids = idsByCreation;

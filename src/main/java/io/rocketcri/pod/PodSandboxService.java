@@ -206,7 +206,7 @@ public class PodSandboxService {
 		if (idOrPrefix == null || idOrPrefix.isBlank()) {
 			throw new InvalidArgument("pod_sandbox_id: empty");
 		}
-		if (store.find(idOrPrefix).isPresent()) {
+		if (store.contains(idOrPrefix)) {
 			return idOrPrefix;
 		}
 		List<PodSandbox> matches = store.byIdPrefix(idOrPrefix);

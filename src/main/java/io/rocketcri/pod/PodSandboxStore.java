@@ -49,8 +49,17 @@ public class PodSandboxStore {
 		return Optional.ofNullable(pods.get(id));
 	}
 
+	/** Allocates nothing when found: ListContainers asks it for every running container, every second. */
 	public PodSandbox get(String id) {
-		return find(id).orElseThrow(() -> new NotFound("pod sandbox " + id + " not found"));
+		PodSandbox pod = pods.get(id);
+		if (pod == null) {
+			throw new NotFound("pod sandbox " + id + " not found");
+		}
+		return pod;
+	}
+
+	public boolean contains(String id) {
+		return pods.containsKey(id);
 	}
 
 	Optional<PodSandbox> byReservedName(String reservedName) {
