@@ -214,6 +214,27 @@ class CniPodNetworkTest {
 	}
 
 	@Test
+	void aPluginThatPrintsNoJsonResultFailsTheAdd() {
+		this.runner.on("bridge", c -> addOrDel(c, "IP allocated"));
+
+		assertThatThrownBy(() -> this.network.setUp(request("pod1"))).isInstanceOf(NetworkException.class)
+			.hasMessage("CNI ADD of plugin bridge (network testnet) for pod pod1: the plugin printed no JSON result: "
+					+ "IP allocated");
+	}
+
+	@Test
+	void anAttachmentRecordThatIsNotJsonIsReportedUnreadable() throws Exception {
+		Files.createDirectories(this.cacheDir);
+		Files.writeString(this.cacheDir.resolve("pod1.json"), "{\"kind\": ");
+
+		assertThatThrownBy(() -> this.network.setUp(request("pod1"))).isInstanceOf(NetworkException.class)
+			.hasMessageStartingWith("setting up the network of pod pod1: unreadable attachment record "
+					+ this.cacheDir.resolve("pod1.json") + "; tear the pod's network down first: "
+					+ "Unexpected end-of-input");
+		assertThat(this.runner.commands()).isEmpty();
+	}
+
+	@Test
 	void aPluginThatHangsIsKilledAfterTheTimeout() throws IOException {
 		CniPodNetwork quick = new CniPodNetwork(this.configDir, List.of(this.pluginDir), this.cacheDir, this.runner,
 				CniPodNetwork.Options.defaults().withLocalhostPortMappings(false).withPluginTimeout(Duration.ofSeconds(3)));
