@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.container.spec.ImageSettings;
 import io.rocketcri.container.spec.OciSpecGenerator;
 import io.rocketcri.container.spec.SpecInput;
@@ -41,6 +40,7 @@ import io.rocketcri.store.LogContext;
 import io.rocketcri.store.Rollback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.stereotype.Service;
 

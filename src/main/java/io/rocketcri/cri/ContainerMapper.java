@@ -3,8 +3,7 @@ package io.rocketcri.cri;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.container.ContainerFilter;
 import io.rocketcri.container.ContainerState;
 import io.rocketcri.cri.api.Container;
@@ -16,14 +15,13 @@ import io.rocketcri.engine.PodEngine;
 import io.rocketcri.cri.api.ImageSpec;
 import io.rocketcri.failure.Internal;
 import io.rocketcri.image.ImageRecord;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.stereotype.Component;
 
 /** Containers between the container capability and their CRI messages. Pure functions. */
 @Component
 class ContainerMapper {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	Container toListItem(io.rocketcri.container.Container c, ImageRecord image) {
 		return Container.newBuilder()
@@ -83,9 +81,9 @@ class ContainerMapper {
 		info.put("rootfs", paths.rootfs().toString());
 		info.put("chainIds", c.chainIds());
 		try {
-			return Map.of("info", JSON.writeValueAsString(info));
+			return Map.of("info", Json.MAPPER.writeValueAsString(info));
 		}
-		catch (JsonProcessingException ex) {
+		catch (JacksonException ex) {
 			throw new Internal("rendering verbose status of container " + c.id() + ": " + ex.getMessage(), ex);
 		}
 	}

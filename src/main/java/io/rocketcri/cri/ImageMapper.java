@@ -3,8 +3,7 @@ package io.rocketcri.cri;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.AuthConfig;
 import io.rocketcri.cri.api.FilesystemIdentifier;
 import io.rocketcri.cri.api.FilesystemUsage;
@@ -16,14 +15,13 @@ import io.rocketcri.failure.Internal;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
 import io.rocketcri.image.registry.RegistryCredentials;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.stereotype.Component;
 
 /** Images and credentials between their CRI messages and the image capability. Pure functions. */
 @Component
 class ImageMapper {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	Image toProto(ImageRecord image) {
 		Image.Builder b = Image.newBuilder()
@@ -54,15 +52,15 @@ class ImageMapper {
 	Map<String, String> verboseInfo(ImageService.ImageDetails details) {
 		try {
 			Map<String, Object> info = new LinkedHashMap<>();
-			info.put("imageSpec", JSON.readTree(details.configJson()));
-			info.put("manifest", JSON.readTree(details.manifestJson()));
+			info.put("imageSpec", Json.MAPPER.readTree(details.configJson()));
+			info.put("manifest", Json.MAPPER.readTree(details.manifestJson()));
 			info.put("manifestDigest", details.image().manifestDigest());
 			info.put("chainIds", details.image().chainIds());
 			info.put("pulledFrom", details.image().pulledFrom());
 			info.put("pulledAt", details.image().createdAt().toString());
-			return Map.of("info", JSON.writeValueAsString(info));
+			return Map.of("info", Json.MAPPER.writeValueAsString(info));
 		}
-		catch (JsonProcessingException ex) {
+		catch (JacksonException ex) {
 			throw new Internal("rendering verbose status of image " + details.image().id() + ": " + ex.getMessage(), ex);
 		}
 	}

@@ -3,8 +3,7 @@ package io.rocketcri.cri;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.LinuxPodSandboxStatus;
 import io.rocketcri.cri.api.Namespace;
 import io.rocketcri.cri.api.PodIP;
@@ -15,14 +14,13 @@ import io.rocketcri.cri.api.PodSandboxState;
 import io.rocketcri.cri.api.PodSandboxStatus;
 import io.rocketcri.failure.Internal;
 import io.rocketcri.pod.PodFilter;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.stereotype.Component;
 
 /** Pod sandboxes between the pod capability and their CRI messages. Pure functions. */
 @Component
 class PodMapper {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	PodSandbox toListItem(io.rocketcri.pod.PodSandbox pod) {
 		return PodSandbox.newBuilder()
@@ -74,9 +72,9 @@ class PodMapper {
 					p.getHostPort(), "hostIp", p.getHostIp()))
 			.toList());
 		try {
-			return Map.of("info", JSON.writeValueAsString(info));
+			return Map.of("info", Json.MAPPER.writeValueAsString(info));
 		}
-		catch (JsonProcessingException ex) {
+		catch (JacksonException ex) {
 			throw new Internal("rendering verbose status of pod sandbox " + pod.id() + ": " + ex.getMessage(), ex);
 		}
 	}

@@ -3,8 +3,7 @@ package io.rocketcri.cri;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.RuntimeCondition;
 import io.rocketcri.cri.api.RuntimeFeatures;
 import io.rocketcri.cri.api.RuntimeHandler;
@@ -12,14 +11,13 @@ import io.rocketcri.cri.api.RuntimeHandlerFeatures;
 import io.rocketcri.cri.api.RuntimeStatus;
 import io.rocketcri.cri.api.StatusResponse;
 import io.rocketcri.failure.Internal;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.stereotype.Component;
 
 /** Node conditions and effective config → StatusResponse. crictl info expects every info value to be JSON. */
 @Component
 class StatusMapper {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	StatusResponse toResponse(List<io.rocketcri.node.RuntimeCondition> conditions, Map<String, Object> verboseConfig,
 			List<io.rocketcri.node.doctor.Finding> doctor, boolean recursiveReadOnlyMounts, boolean userNamespaces,
@@ -54,12 +52,12 @@ class StatusMapper {
 		}
 		if (verboseConfig != null) {
 			try {
-				response.putInfo("config", JSON.writeValueAsString(verboseConfig));
+				response.putInfo("config", Json.MAPPER.writeValueAsString(verboseConfig));
 				if (doctor != null) {
-					response.putInfo("doctor", JSON.writeValueAsString(doctor));
+					response.putInfo("doctor", Json.MAPPER.writeValueAsString(doctor));
 				}
 			}
-			catch (JsonProcessingException ex) {
+			catch (JacksonException ex) {
 				throw new Internal("rendering effective config for Status: " + ex.getMessage(), ex);
 			}
 		}

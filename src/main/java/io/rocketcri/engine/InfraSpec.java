@@ -2,20 +2,18 @@ package io.rocketcri.engine;
 
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.PodEngine.PodPlan;
 import io.rocketcri.engine.ns.NamespaceType;
 import io.rocketcri.engine.ns.PinnedNamespaces;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The OCI spec of a pod's infra process: catatonit in pause mode, PID 1 of the PID namespace the
  * pod's containers share, reaping their orphans. No capabilities, read-only root, nothing else.
  */
 final class InfraSpec {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private InfraSpec() {
 	}
@@ -26,7 +24,7 @@ final class InfraSpec {
 	}
 
 	static ObjectNode build(Path rootfs, PodPlan plan, PinnedNamespaces pinned) {
-		ObjectNode spec = JSON.createObjectNode();
+		ObjectNode spec = Json.MAPPER.createObjectNode();
 		spec.put("ociVersion", "1.0.2");
 		ObjectNode process = spec.putObject("process");
 		process.put("terminal", false);

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Recursive read-only bind mounts (CRI {@code recursive_read_only}) on a runc that has no
@@ -44,7 +44,7 @@ final class RecursiveReadOnlyMounts {
 	static boolean wanted(ObjectNode spec) {
 		for (JsonNode mount : spec.path("mounts")) {
 			for (JsonNode option : mount.path("options")) {
-				if (OPTION.equals(option.asText())) {
+				if (OPTION.equals(option.asString())) {
 					return true;
 				}
 			}
@@ -67,7 +67,7 @@ final class RecursiveReadOnlyMounts {
 				if (!remove(options, OPTION)) {
 					continue;
 				}
-				Path source = Path.of(mount.path("source").asText());
+				Path source = Path.of(mount.path("source").asString());
 				Path staging = dir.resolve(Integer.toString(n++));
 				Files.createDirectories(dir);
 				if (Files.isDirectory(source)) {
@@ -145,7 +145,7 @@ final class RecursiveReadOnlyMounts {
 
 	private static boolean remove(ArrayNode options, String value) {
 		for (int i = 0; i < options.size(); i++) {
-			if (value.equals(options.get(i).asText())) {
+			if (value.equals(options.get(i).asString())) {
 				options.remove(i);
 				return true;
 			}

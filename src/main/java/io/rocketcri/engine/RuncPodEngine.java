@@ -16,10 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.ns.NamespacePinner;
 import io.rocketcri.engine.ns.NamespaceType;
 import io.rocketcri.engine.ns.PinnedNamespaces;
@@ -32,6 +29,9 @@ import io.rocketcri.engine.oci.OciException;
 import io.rocketcri.engine.oci.OciRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The default engine: namespaces pinned by a helper process (no pause image), an infra process
@@ -45,8 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class RuncPodEngine implements PodEngine {
 
 	private static final Logger log = LoggerFactory.getLogger(RuncPodEngine.class);
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private static final long SHM_BYTES = 64L << 20;
 
@@ -350,7 +348,8 @@ public final class RuncPodEngine implements PodEngine {
 			recursiveReadOnly.stage(plan.id(), spec);
 		}
 		try {
-			writeAtomically(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
+			writeAtomically(bundle.resolve("config.json"),
+					Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
 			if (plan.logPath() != null) {
 				Files.createDirectories(plan.logPath().getParent());
 			}
@@ -508,7 +507,7 @@ public final class RuncPodEngine implements PodEngine {
 
 	@Override
 	public void updateResources(String id, ObjectNode linuxResources) throws IOException {
-		oci.updateResources(id, JSON.writeValueAsString(linuxResources));
+		oci.updateResources(id, Json.MAPPER.writeValueAsString(linuxResources));
 	}
 
 	@Override
@@ -562,7 +561,7 @@ public final class RuncPodEngine implements PodEngine {
 	/** The cgroup path runc was given, from the bundle; empty string when there is none. */
 	private String cgroupsPathOf(String id) {
 		try {
-			return JSON.readTree(bundleDir(id).resolve("config.json").toFile()).path("linux").path("cgroupsPath").asText("");
+			return Json.read(bundleDir(id).resolve("config.json")).path("linux").path("cgroupsPath").asString("");
 		}
 		catch (IOException ex) {
 			return null;
@@ -572,7 +571,7 @@ public final class RuncPodEngine implements PodEngine {
 	@Override
 	public Optional<ProcessUser> processUser(String id) {
 		try {
-			JsonNode user = JSON.readTree(bundleDir(id).resolve("config.json").toFile()).path("process").path("user");
+			JsonNode user = Json.read(bundleDir(id).resolve("config.json")).path("process").path("user");
 			if (!user.has("uid")) {
 				return Optional.empty();
 			}
@@ -675,7 +674,7 @@ public final class RuncPodEngine implements PodEngine {
 		Files.copy(catatonit, rootfs.resolve("catatonit"), StandardCopyOption.REPLACE_EXISTING,
 				StandardCopyOption.COPY_ATTRIBUTES);
 		ObjectNode spec = InfraSpec.build(rootfs, plan, pinned);
-		writeAtomically(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
+		writeAtomically(bundle.resolve("config.json"), Json.MAPPER.writeValueAsBytes(spec));
 		var created = oci.create(new CreateRequest(id, bundle, null, false, false, false, "runc"));
 		oci.start(id);
 		return created.pid();
@@ -818,7 +817,7 @@ public final class RuncPodEngine implements PodEngine {
 	}
 
 	static ArrayNode array(String... values) {
-		ArrayNode a = JSON.createArrayNode();
+		ArrayNode a = Json.MAPPER.createArrayNode();
 		for (String v : values) {
 			a.add(v);
 		}

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The parts of an OCI / Docker image config that the runtime uses: what to run, as whom, and the
@@ -17,23 +17,20 @@ public record ImageConfig(String os, String architecture, String user, List<Stri
 		List<String> cmd, String workingDir, String stopSignal, Map<String, String> labels, List<String> volumes,
 		List<String> diffIds) {
 
-	private static final ObjectMapper JSON = new ObjectMapper();
-
 	public static ImageConfig parse(byte[] json) throws IOException {
-		JsonNode root = JSON.readTree(json);
+		JsonNode root = Json.read(json);
 		if (root == null || !root.isObject()) {
 			throw new IOException("image config is not a JSON object");
 		}
 		JsonNode config = root.path("config");
 		List<String> diffIds = strings(root.path("rootfs").path("diff_ids"));
 		Map<String, String> labels = new LinkedHashMap<>();
-		config.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-		List<String> volumes = new ArrayList<>();
-		config.path("Volumes").fieldNames().forEachRemaining(volumes::add);
-		return new ImageConfig(root.path("os").asText(""), root.path("architecture").asText(""),
-				config.path("User").asText(""), strings(config.path("Env")), strings(config.path("Entrypoint")),
-				strings(config.path("Cmd")), config.path("WorkingDir").asText(""), config.path("StopSignal").asText(""),
-				labels, volumes, diffIds);
+		config.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString("")));
+		List<String> volumes = new ArrayList<>(config.path("Volumes").propertyNames());
+		return new ImageConfig(root.path("os").asString(""), root.path("architecture").asString(""),
+				config.path("User").asString(""), strings(config.path("Env")), strings(config.path("Entrypoint")),
+				strings(config.path("Cmd")), config.path("WorkingDir").asString(""),
+				config.path("StopSignal").asString(""), labels, volumes, diffIds);
 	}
 
 	/**
@@ -58,7 +55,7 @@ public record ImageConfig(String os, String architecture, String user, List<Stri
 	private static List<String> strings(JsonNode array) {
 		List<String> out = new ArrayList<>();
 		if (array.isArray()) {
-			array.forEach(n -> out.add(n.asText()));
+			array.forEach(n -> out.add(n.asString("")));
 		}
 		return out;
 	}

@@ -9,9 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What was attached for each pod, one JSON file per pod id: the network list as it was at ADD
@@ -26,8 +26,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class CniCache {
 
 	static final String KIND = "rocket-cri/cni-attachment/v1";
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final Path dir;
 
@@ -50,11 +48,11 @@ final class CniCache {
 			ObjectNode capabilityArgs, JsonNode result) {
 
 		String networkName() {
-			return list.path("name").asText();
+			return list.path("name").asString();
 		}
 
 		String cniVersion() {
-			return list.path("cniVersion").asText();
+			return list.path("cniVersion").asString();
 		}
 
 		Entry withResult(JsonNode result) {
@@ -90,21 +88,21 @@ final class CniCache {
 		if (!Files.exists(file)) {
 			return Optional.empty();
 		}
-		JsonNode node = JSON.readTree(file.toFile());
-		if (node == null || !KIND.equals(node.path("kind").asText()) || !node.path("config").isObject()) {
+		JsonNode node = Json.read(file);
+		if (node == null || !KIND.equals(node.path("kind").asString()) || !node.path("config").isObject()) {
 			throw new IOException(file + " is not a " + KIND + " entry");
 		}
 		JsonNode result = node.path("result");
-		return Optional.of(new Entry(node.path("containerId").asText(), node.path("configFile").asText(""),
-				(ObjectNode) node.get("config"), node.path("ifName").asText("eth0"), node.path("netns").asText(""),
-				node.path("cniArgs").asText(""),
+		return Optional.of(new Entry(node.path("containerId").asString(), node.path("configFile").asString(""),
+				(ObjectNode) node.get("config"), node.path("ifName").asString("eth0"), node.path("netns").asString(""),
+				node.path("cniArgs").asString(""),
 				node.path("capabilityArgs").isObject() ? (ObjectNode) node.get("capabilityArgs")
-						: JSON.createObjectNode(),
+						: Json.MAPPER.createObjectNode(),
 				result.isObject() ? result : null));
 	}
 
 	void write(Entry entry) throws IOException {
-		ObjectNode node = JSON.createObjectNode();
+		ObjectNode node = Json.MAPPER.createObjectNode();
 		node.put("kind", KIND);
 		node.put("containerId", entry.podId());
 		node.put("networkName", entry.networkName());
@@ -120,7 +118,7 @@ final class CniCache {
 		Files.createDirectories(this.dir);
 		Path file = file(entry.podId());
 		Path temporary = this.dir.resolve("." + entry.podId() + ".json.tmp");
-		Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+		Files.write(temporary, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
 		if (entry.result() == null) {
 			// Durable before the first plugin runs: after a power loss, host-local's reservation
 			// file may survive, and only this record lets the next tear-down release it. The

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Finds the CNI network the pods join: like libcni, the lexicographically first .conflist, .conf
@@ -24,8 +24,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * supports ({@code cniVersion}, or the highest supported entry of {@code cniVersions}).
  */
 public final class CniConfigLocator {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	/** A plugin type is looked up as a file in the plugin directories: no paths. */
 	private static final Pattern PLUGIN_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -104,7 +102,7 @@ public final class CniConfigLocator {
 	private static Optional<Found> parse(Path file, List<String> problems) {
 		String name = file.getFileName().toString();
 		try {
-			JsonNode root = JSON.readTree(file.toFile());
+			JsonNode root = Json.read(file);
 			if (root == null || !root.isObject()) {
 				problems.add(name + " is not a JSON object");
 				return Optional.empty();
@@ -115,7 +113,7 @@ public final class CniConfigLocator {
 			}
 			else if (root.has("type")) {
 				// A single plugin configuration (.conf): the same as a list of that one plugin.
-				list = JSON.createObjectNode();
+				list = Json.MAPPER.createObjectNode();
 				list.set("cniVersion", root.get("cniVersion"));
 				list.set("name", root.get("name"));
 				list.putArray("plugins").add(root.deepCopy());
@@ -124,7 +122,7 @@ public final class CniConfigLocator {
 				problems.add(name + " names no plugin type");
 				return Optional.empty();
 			}
-			String networkName = list.path("name").asText("");
+			String networkName = list.path("name").asString("");
 			if (networkName.isBlank()) {
 				problems.add(name + " names no network (\"name\")");
 				return Optional.empty();
@@ -135,7 +133,7 @@ public final class CniConfigLocator {
 			}
 			List<String> types = new ArrayList<>();
 			for (JsonNode plugin : (ArrayNode) list.get("plugins")) {
-				String type = plugin.path("type").asText("");
+				String type = plugin.path("type").asString("");
 				if (!plugin.isObject() || !PLUGIN_TYPE.matcher(type).matches()) {
 					problems.add(name + " names no plugin type or an invalid one: '" + type + "'");
 					return Optional.empty();
@@ -145,7 +143,7 @@ public final class CniConfigLocator {
 			Optional<String> version = version(list);
 			if (version.isEmpty()) {
 				problems.add(name + " asks for CNI version " + (list.has("cniVersions") ? list.get("cniVersions")
-						: "'" + list.path("cniVersion").asText("") + "'") + "; supported: " + CniVersions.SUPPORTED);
+						: "'" + list.path("cniVersion").asString("") + "'") + "; supported: " + CniVersions.SUPPORTED);
 				return Optional.empty();
 			}
 			list.put("cniVersion", version.get());
@@ -160,10 +158,10 @@ public final class CniConfigLocator {
 	private static Optional<String> version(ObjectNode list) {
 		if (list.path("cniVersions").isArray()) {
 			List<String> offered = new ArrayList<>();
-			list.get("cniVersions").forEach(v -> offered.add(v.asText()));
+			list.get("cniVersions").forEach(v -> offered.add(v.asString("")));
 			return CniVersions.highestSupported(offered);
 		}
-		String version = list.path("cniVersion").asText("");
+		String version = list.path("cniVersion").asString("");
 		return CniVersions.isSupported(version) ? Optional.of(version) : Optional.empty();
 	}
 

@@ -11,10 +11,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.CommandRunner.Command;
@@ -26,8 +27,6 @@ import io.rocketcri.engine.CommandRunner.Result;
  * configuration on stdin; the result, or an error object {@code {code, msg, details}}, on stdout.
  */
 final class CniInvoker {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private static final Pattern PLUGIN_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -73,8 +72,8 @@ final class CniInvoker {
 	 * @return the plugin's stdout as JSON; {@link MissingNode} when it printed nothing
 	 */
 	JsonNode invoke(String command, ObjectNode config, Call call) throws NetworkException {
-		String type = config.path("type").asText();
-		String network = config.path("name").asText();
+		String type = config.path("type").asString();
+		String network = config.path("name").asString();
 		String what = "CNI " + command + " of plugin " + type + " (network " + network + ") for pod "
 				+ call.containerId();
 		Path binary = find(type).orElseThrow(() -> new NetworkException(
@@ -90,9 +89,9 @@ final class CniInvoker {
 		env.put("CNI_PATH", this.pluginDirs.stream().map(Path::toString).collect(Collectors.joining(":")));
 		byte[] stdin;
 		try {
-			stdin = JSON.writeValueAsBytes(config);
+			stdin = Json.MAPPER.writeValueAsBytes(config);
 		}
-		catch (IOException ex) {
+		catch (JacksonException ex) {
 			throw new NetworkException(what + ": encoding the configuration: " + ex.getMessage(), ex);
 		}
 		Result result;
@@ -114,9 +113,9 @@ final class CniInvoker {
 			return MissingNode.getInstance();
 		}
 		try {
-			return JSON.readTree(stdout);
+			return Json.MAPPER.readTree(stdout);
 		}
-		catch (IOException ex) {
+		catch (JacksonException ex) {
 			throw new NetworkException(what + ": the plugin printed no JSON result: " + abbreviate(stdout), type,
 					command, NetworkException.NO_CODE, "");
 		}
@@ -126,16 +125,16 @@ final class CniInvoker {
 	private static NetworkException failure(String what, String type, String command, Result result) {
 		String stdout = result.stdoutText().strip();
 		try {
-			JsonNode error = stdout.isEmpty() ? null : JSON.readTree(stdout);
+			JsonNode error = stdout.isEmpty() ? null : Json.MAPPER.readTree(stdout);
 			if (error != null && error.isObject() && error.has("msg")) {
 				int code = error.path("code").asInt(NetworkException.NO_CODE);
-				String msg = error.path("msg").asText();
-				String details = error.path("details").asText("");
+				String msg = error.path("msg").asString("");
+				String details = error.path("details").asString("");
 				return new NetworkException(what + ": " + msg + (details.isEmpty() ? "" : ": " + details)
 						+ " (CNI error code " + code + ")", type, command, code, details);
 			}
 		}
-		catch (IOException ex) {
+		catch (JacksonException ex) {
 			// not JSON: fall through to the raw text
 		}
 		String text = result.stderrText().strip().isEmpty() ? stdout : result.stderrText().strip();

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.CommandRunner.Command;
@@ -208,9 +208,9 @@ public final class CniPodNetwork implements PodNetwork {
 						entry.capabilityArgs());
 				JsonNode output = this.invoker.invoke("ADD", config, call);
 				if (!output.isObject()) {
-					throw new NetworkException("CNI ADD of plugin " + config.path("type").asText() + " (network "
+					throw new NetworkException("CNI ADD of plugin " + config.path("type").asString() + " (network "
 							+ entry.networkName() + ") for pod " + entry.podId() + ": the plugin returned no result",
-							config.path("type").asText(), "ADD", NetworkException.NO_CODE, "");
+							config.path("type").asString(), "ADD", NetworkException.NO_CODE, "");
 				}
 				result = output;
 			}

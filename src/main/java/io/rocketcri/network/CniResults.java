@@ -3,7 +3,7 @@ package io.rocketcri.network;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a pod's addresses from a CNI result of version 0.3.0 to 1.x. Both list
@@ -22,7 +22,7 @@ final class CniResults {
 		List<String> v4 = new ArrayList<>();
 		List<String> v6 = new ArrayList<>();
 		for (JsonNode ip : result.path("ips")) {
-			String address = ip.path("address").asText("");
+			String address = ip.path("address").asString("");
 			if (address.isEmpty()) {
 				continue;
 			}
@@ -42,7 +42,8 @@ final class CniResults {
 		JsonNode interfaces = result.path("interfaces");
 		for (int i = 0; i < interfaces.size(); i++) {
 			JsonNode candidate = interfaces.get(i);
-			if (ifName.equals(candidate.path("name").asText()) && !candidate.path("sandbox").asText("").isEmpty()) {
+			if (ifName.equals(candidate.path("name").asString(""))
+					&& !candidate.path("sandbox").asString("").isEmpty()) {
 				return i;
 			}
 		}

@@ -2,8 +2,8 @@ package io.rocketcri.streaming;
 
 import java.util.OptionalInt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How a remote command ended, as the client reads it from the error channel. From protocol
@@ -16,8 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param error what went wrong on our side, null when nothing did
  */
 record ExitReport(OptionalInt exitCode, String error) {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	static ExitReport exited(OptionalInt code) {
 		return new ExitReport(code, null);
@@ -40,7 +38,7 @@ record ExitReport(OptionalInt exitCode, String error) {
 
 	/** The v4/v5 status document. */
 	byte[] statusJson() {
-		ObjectNode status = JSON.createObjectNode();
+		ObjectNode status = Json.MAPPER.createObjectNode();
 		status.putObject("metadata");
 		if (success()) {
 			status.put("status", "Success");
@@ -62,12 +60,7 @@ record ExitReport(OptionalInt exitCode, String error) {
 			status.put("code", 500);
 			status.putObject("details").putArray("causes").addObject().put("message", this.error);
 		}
-		try {
-			return JSON.writeValueAsBytes(status);
-		}
-		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Json.MAPPER.writeValueAsBytes(status);
 	}
 
 	/** What the protocol version puts on the error channel; empty for a success before v4. */

@@ -1,11 +1,11 @@
 package io.rocketcri.streaming;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
+import io.rocketcri.config.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Terminal sizes from the resize channel: JSON objects {@code {"Width":80,"Height":24}}, one after
@@ -20,8 +20,6 @@ final class ResizeDecoder {
 		void resize(int width, int height);
 
 	}
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final Listener listener;
 
@@ -53,14 +51,14 @@ final class ResizeDecoder {
 			return;
 		}
 		try {
-			JsonNode size = JSON.readTree(text);
+			JsonNode size = Json.MAPPER.readTree(text);
 			int width = size.path("Width").asInt(size.path("width").asInt(0));
 			int height = size.path("Height").asInt(size.path("height").asInt(0));
 			if (width > 0 && height > 0) {
 				this.listener.resize(width & 0xffff, height & 0xffff);
 			}
 		}
-		catch (IOException ex) {
+		catch (JacksonException ex) {
 			// not a size; the next one will be
 		}
 	}

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.ContainerStatusRequest;
 import io.rocketcri.testsupport.CriSocketClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The floor the benchmarks compare against: runc alone, on the very bundle rocket-cri wrote. */
 final class BareRunc {
@@ -23,17 +23,16 @@ final class BareRunc {
 	 * directory (the container's overlay goes with its removal), in cgroup {@code cgroupsPath}.
 	 */
 	static Path copyBundle(CriSocketClient client, String id, String cgroupsPath) throws Exception {
-		ObjectMapper json = new ObjectMapper();
-		JsonNode info = json.readTree(client.runtime()
+		JsonNode info = Json.MAPPER.readTree(client.runtime()
 			.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
 			.getInfoOrThrow("info"));
 		Path copy = Files.createTempDirectory("bench-bundle");
-		ObjectNode spec = (ObjectNode) json.readTree(Path.of(info.get("bundle").asText()).resolve("config.json").toFile());
+		ObjectNode spec = (ObjectNode) Json.MAPPER.readTree(Path.of(info.get("bundle").asString()).resolve("config.json").toFile());
 		Path rootfs = copy.resolve("rootfs");
-		new ProcessBuilder("cp", "-a", info.get("rootfs").asText() + "/.", rootfs.toString()).inheritIO().start().waitFor();
+		new ProcessBuilder("cp", "-a", info.get("rootfs").asString() + "/.", rootfs.toString()).inheritIO().start().waitFor();
 		((ObjectNode) spec.get("root")).put("path", rootfs.toString());
 		((ObjectNode) spec.get("linux")).put("cgroupsPath", cgroupsPath);
-		json.writeValue(copy.resolve("config.json").toFile(), spec);
+		Json.MAPPER.writeValue(copy.resolve("config.json").toFile(), spec);
 		return copy;
 	}
 

@@ -12,12 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.AuthConfig;
 import io.rocketcri.cri.api.Image;
 import io.rocketcri.cri.api.ImageFilter;
@@ -43,6 +40,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -137,11 +137,11 @@ class CriImageServiceHostTest {
 		assertThat(image.getUid().getValue()).isEqualTo(1000);
 		assertThat(image.getSize()).isGreaterThan(500_000);
 
-		JsonNode info = new ObjectMapper().readTree(status(imageRef, true).getInfoOrThrow("info"));
+		JsonNode info = Json.MAPPER.readTree(status(imageRef, true).getInfoOrThrow("info"));
 		List<String> chainIds = new ArrayList<>();
-		info.get("chainIds").forEach(n -> chainIds.add(n.asText()));
+		info.get("chainIds").forEach(n -> chainIds.add(n.asString()));
 		assertThat(chainIds).hasSize(7);
-		assertThat(info.at("/imageSpec/config/User").asText()).isEqualTo("1000");
+		assertThat(info.at("/imageSpec/config/User").asString()).isEqualTo("1000");
 		assertThat(info.at("/manifest/layers").size()).isEqualTo(7);
 
 		assertThat(snapshot(chainIds.get(0)).resolve("bin/busybox")).isRegularFile();
@@ -271,14 +271,13 @@ class CriImageServiceHostTest {
 	@Test
 	void layerThatDoesNotMatchItsDiffIdFailsAndLeavesNothing() throws Exception {
 		BuiltImage built = OciImageBuilder.busybox().layer(Layers.file("/evil", "x")).build();
-		ObjectMapper json = new ObjectMapper();
-		ObjectNode config = (ObjectNode) json.readTree(built.config().bytes());
+		ObjectNode config = (ObjectNode) Json.MAPPER.readTree(built.config().bytes());
 		ArrayNode diffIds = (ArrayNode) config.at("/rootfs/diff_ids");
-		diffIds.set(1, json.getNodeFactory().textNode("sha256:" + "0".repeat(64)));
-		Blob badConfig = Blob.of(built.config().mediaType(), json.writeValueAsBytes(config));
-		ObjectNode manifest = (ObjectNode) json.readTree(built.manifest().bytes());
+		diffIds.set(1, Json.MAPPER.getNodeFactory().textNode("sha256:" + "0".repeat(64)));
+		Blob badConfig = Blob.of(built.config().mediaType(), Json.MAPPER.writeValueAsBytes(config));
+		ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(built.manifest().bytes());
 		((ObjectNode) manifest.get("config")).put("digest", badConfig.digest()).put("size", badConfig.size());
-		Blob badManifest = Blob.of(built.manifest().mediaType(), json.writeValueAsBytes(manifest));
+		Blob badManifest = Blob.of(built.manifest().mediaType(), Json.MAPPER.writeValueAsBytes(manifest));
 		String repo = TestRegistry.uniqueRepository("bad");
 		var pusher = registry.pusher();
 		for (Blob layer : built.layers()) {
@@ -350,9 +349,9 @@ class CriImageServiceHostTest {
 	}
 
 	private static List<String> chainIds(String imageId) throws IOException {
-		JsonNode info = new ObjectMapper().readTree(status(imageId, true).getInfoOrThrow("info"));
+		JsonNode info = Json.MAPPER.readTree(status(imageId, true).getInfoOrThrow("info"));
 		List<String> out = new ArrayList<>();
-		info.get("chainIds").forEach(n -> out.add(n.asText()));
+		info.get("chainIds").forEach(n -> out.add(n.asString()));
 		return out;
 	}
 

@@ -4,9 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.CgroupDriver;
 import io.rocketcri.cri.api.CheckpointContainerRequest;
 import io.rocketcri.cri.api.NetworkConfig;
@@ -112,7 +112,7 @@ class CriRuntimeServiceTest {
 		assertThat(network.getMessage()).contains(runtime.cniConfigDir().toString());
 		assertThat(status.getStatus().getConditionsList()).extracting(RuntimeCondition::getType)
 			.contains("RuntimeReady");
-		Map<?, ?> config = new ObjectMapper().readValue(status.getInfoOrThrow("config"), Map.class);
+		Map<?, ?> config = Json.MAPPER.readValue(status.getInfoOrThrow("config"), Map.class);
 		assertThat(config.get("root")).isEqualTo(runtime.root().toString());
 	}
 

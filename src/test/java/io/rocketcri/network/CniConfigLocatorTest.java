@@ -48,7 +48,7 @@ class CniConfigLocatorTest {
 		CniConfigLocator.Found found = found();
 		assertThat(found.pluginTypes()).containsExactly("bridge");
 		assertThat(found.cniVersion()).isEqualTo("0.4.0");
-		assertThat(found.list().path("plugins").get(0).path("bridge").asText()).isEqualTo("cni0");
+		assertThat(found.list().path("plugins").get(0).path("bridge").asString()).isEqualTo("cni0");
 	}
 
 	@Test
@@ -57,7 +57,7 @@ class CniConfigLocatorTest {
 				{"cniVersions":["0.3.1","1.0.0","9.0.0"],"name":"a","plugins":[{"type":"bridge"}]}""");
 
 		assertThat(found().cniVersion()).isEqualTo("1.0.0");
-		assertThat(found().list().path("cniVersion").asText()).isEqualTo("1.0.0");
+		assertThat(found().list().path("cniVersion").asString()).isEqualTo("1.0.0");
 	}
 
 	@Test
@@ -87,7 +87,7 @@ class CniConfigLocatorTest {
 
 		found.list().put("name", "changed");
 
-		assertThat(found.list().path("name").asText()).isEqualTo("a");
+		assertThat(found.list().path("name").asString()).isEqualTo("a");
 	}
 
 }

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.CommandRunner.Command;
 import io.rocketcri.engine.CommandRunner.Result;
 import io.rocketcri.testsupport.ScriptedCommandRunner;
@@ -26,8 +27,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The CNI protocol as plugins see it, with scripted plugins: no root, no network. */
 class CniPodNetworkTest {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	/** A namespace file that always exists, so that the runtime's "is this a netns" check passes. */
 	private static final Path NETNS = Path.of("/proc/self/ns/net");
@@ -98,7 +97,7 @@ class CniPodNetworkTest {
 	}
 
 	private static JsonNode stdin(Command command) throws IOException {
-		return JSON.readTree(new String(command.stdin(), StandardCharsets.UTF_8));
+		return Json.MAPPER.readTree(new String(command.stdin(), StandardCharsets.UTF_8));
 	}
 
 	private static PodNetworkRequest request(String podId) {
@@ -129,7 +128,7 @@ class CniPodNetworkTest {
 		assertThat(attachment.interfaceName()).isEqualTo("eth0");
 		assertThat(attachment.ips()).containsExactly("10.88.0.5", "fd00::5");
 		assertThat(attachment.primaryIp()).hasValue("10.88.0.5");
-		assertThat(JSON.readTree(attachment.rawResult())).isEqualTo(JSON.readTree(BRIDGE_RESULT));
+		assertThat(Json.MAPPER.readTree(attachment.rawResult())).isEqualTo(Json.MAPPER.readTree(BRIDGE_RESULT));
 	}
 
 	@Test
@@ -137,19 +136,20 @@ class CniPodNetworkTest {
 		this.network.setUp(request("pod1"));
 
 		JsonNode bridge = stdin(pluginCalls().get(0));
-		assertThat(bridge.path("name").asText()).isEqualTo("testnet");
-		assertThat(bridge.path("cniVersion").asText()).isEqualTo("1.0.0");
+		assertThat(bridge.path("name").asString()).isEqualTo("testnet");
+		assertThat(bridge.path("cniVersion").asString()).isEqualTo("1.0.0");
 		assertThat(bridge.has("prevResult")).isFalse();
 		assertThat(bridge.has("capabilities")).isFalse();
-		assertThat(bridge.path("runtimeConfig")).isEqualTo(JSON.readTree("{\"cgroupPath\":\"/kubepods/pod-uid-1\"}"));
-		assertThat(bridge.path("ipam").path("type").asText()).isEqualTo("host-local");
+		assertThat(bridge.path("runtimeConfig"))
+			.isEqualTo(Json.MAPPER.readTree("{\"cgroupPath\":\"/kubepods/pod-uid-1\"}"));
+		assertThat(bridge.path("ipam").path("type").asString()).isEqualTo("host-local");
 
 		JsonNode portmap = stdin(pluginCalls().get(1));
-		assertThat(portmap.path("prevResult")).isEqualTo(JSON.readTree(BRIDGE_RESULT));
+		assertThat(portmap.path("prevResult")).isEqualTo(Json.MAPPER.readTree(BRIDGE_RESULT));
 		assertThat(portmap.has("capabilities")).isFalse();
 		assertThat(portmap.path("snat").asBoolean()).isTrue();
 		// dns is declared false; only host ports > 0 are mapped; protocol is lower-case.
-		assertThat(portmap.path("runtimeConfig")).isEqualTo(JSON.readTree(
+		assertThat(portmap.path("runtimeConfig")).isEqualTo(Json.MAPPER.readTree(
 				"{\"portMappings\":[{\"hostPort\":18080,\"containerPort\":8080,\"protocol\":\"tcp\"}]}"));
 	}
 
@@ -159,7 +159,7 @@ class CniPodNetworkTest {
 				List.of(new PortMapping("sctp", 9, 9999, "127.0.0.1")), Map.of("b", "2", "a", "1"), "",
 				new DnsConfig(List.of("10.0.0.10"), List.of("svc.cluster.local"), List.of("ndots:5")));
 
-		assertThat(CniPodNetwork.capabilityArgs(request)).isEqualTo(JSON.readTree("""
+		assertThat(CniPodNetwork.capabilityArgs(request)).isEqualTo(Json.MAPPER.readTree("""
 				{"portMappings":[{"hostPort":9999,"containerPort":9,"protocol":"sctp","hostIP":"127.0.0.1"}],
 				 "dns":{"servers":["10.0.0.10"],"searches":["svc.cluster.local"],"options":["ndots:5"]},
 				 "io.kubernetes.cri.pod-annotations":{"a":"1","b":"2"}}"""));
@@ -201,7 +201,7 @@ class CniPodNetworkTest {
 				});
 		assertThat(pluginCalls()).extracting(c -> ScriptedCommandRunner.program(c) + " " + c.env().get("CNI_COMMAND"))
 			.containsExactly("bridge ADD", "portmap ADD", "portmap DEL", "bridge DEL");
-		assertThat(stdin(pluginCalls().get(3)).path("prevResult")).isEqualTo(JSON.readTree(BRIDGE_RESULT));
+		assertThat(stdin(pluginCalls().get(3)).path("prevResult")).isEqualTo(Json.MAPPER.readTree(BRIDGE_RESULT));
 		assertThat(this.cacheDir.resolve("pod1.json")).doesNotExist();
 	}
 
@@ -211,6 +211,27 @@ class CniPodNetworkTest {
 
 		assertThatThrownBy(() -> this.network.setUp(request("pod1"))).isInstanceOf(NetworkException.class)
 			.hasMessage("CNI ADD of plugin bridge (network testnet) for pod pod1: exited 2: panic: runtime error");
+	}
+
+	@Test
+	void aPluginThatPrintsNoJsonResultFailsTheAdd() {
+		this.runner.on("bridge", c -> addOrDel(c, "IP allocated"));
+
+		assertThatThrownBy(() -> this.network.setUp(request("pod1"))).isInstanceOf(NetworkException.class)
+			.hasMessage("CNI ADD of plugin bridge (network testnet) for pod pod1: the plugin printed no JSON result: "
+					+ "IP allocated");
+	}
+
+	@Test
+	void anAttachmentRecordThatIsNotJsonIsReportedUnreadable() throws Exception {
+		Files.createDirectories(this.cacheDir);
+		Files.writeString(this.cacheDir.resolve("pod1.json"), "{\"kind\": ");
+
+		assertThatThrownBy(() -> this.network.setUp(request("pod1"))).isInstanceOf(NetworkException.class)
+			.hasMessageStartingWith("setting up the network of pod pod1: unreadable attachment record "
+					+ this.cacheDir.resolve("pod1.json") + "; tear the pod's network down first: "
+					+ "Unexpected end-of-input");
+		assertThat(this.runner.commands()).isEmpty();
 	}
 
 	@Test
@@ -236,7 +257,7 @@ class CniPodNetworkTest {
 		List<Command> dels = pluginCalls().stream().filter(c -> "DEL".equals(c.env().get("CNI_COMMAND"))).toList();
 		assertThat(dels).extracting(ScriptedCommandRunner::program).containsExactly("portmap", "bridge");
 		for (Command del : dels) {
-			assertThat(stdin(del).path("prevResult")).isEqualTo(JSON.readTree(BRIDGE_RESULT));
+			assertThat(stdin(del).path("prevResult")).isEqualTo(Json.MAPPER.readTree(BRIDGE_RESULT));
 			assertThat(del.env()).containsEntry("CNI_NETNS", NETNS.toString());
 		}
 		assertThat(stdin(dels.getFirst()).path("runtimeConfig").path("portMappings")).hasSize(1);
@@ -306,14 +327,14 @@ class CniPodNetworkTest {
 		Command del = pluginCalls().getLast();
 		assertThat(del.env()).containsEntry("CNI_COMMAND", "DEL");
 		assertThat(stdin(del).has("prevResult")).isFalse();
-		assertThat(stdin(del).path("cniVersion").asText()).isEqualTo("0.3.1");
+		assertThat(stdin(del).path("cniVersion").asString()).isEqualTo("0.3.1");
 	}
 
 	@Test
 	void anUnfinishedAddIsCleanedUpBeforeTheRetry() throws Exception {
 		this.network.setUp(request("pod1"));
-		JsonNode record = JSON.readTree(this.cacheDir.resolve("pod1.json").toFile());
-		((com.fasterxml.jackson.databind.node.ObjectNode) record).remove("result");
+		JsonNode record = Json.MAPPER.readTree(this.cacheDir.resolve("pod1.json").toFile());
+		((ObjectNode) record).remove("result");
 		Files.writeString(this.cacheDir.resolve("pod1.json"), record.toString());
 
 		this.network.setUp(request("pod1"));
@@ -368,8 +389,7 @@ class CniPodNetworkTest {
 	}
 
 	private void rewriteCachedNetns(String podId, String netns) throws IOException {
-		com.fasterxml.jackson.databind.node.ObjectNode record = (com.fasterxml.jackson.databind.node.ObjectNode) JSON
-			.readTree(this.cacheDir.resolve(podId + ".json").toFile());
+		ObjectNode record = (ObjectNode) Json.MAPPER.readTree(this.cacheDir.resolve(podId + ".json").toFile());
 		record.put("netns", netns);
 		Files.writeString(this.cacheDir.resolve(podId + ".json"), record.toString());
 	}

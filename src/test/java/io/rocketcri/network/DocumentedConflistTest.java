@@ -27,7 +27,7 @@ class DocumentedConflistTest {
 			assertThat(present.config().networkName()).isEqualTo("rocket-cri");
 			assertThat(present.config().pluginTypes()).containsExactly("bridge", "portmap");
 			assertThat(present.config().list().at("/plugins/1/capabilities/portMappings").asBoolean()).isTrue();
-			assertThat(present.config().list().at("/plugins/0/ipam/ranges/0/0/subnet").asText()).isEqualTo("10.88.0.0/16");
+			assertThat(present.config().list().at("/plugins/0/ipam/ranges/0/0/subnet").asString()).isEqualTo("10.88.0.0/16");
 		});
 	}
 

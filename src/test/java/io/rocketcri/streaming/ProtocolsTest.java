@@ -3,8 +3,8 @@ package io.rocketcri.streaming;
 import java.util.List;
 import java.util.OptionalInt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
+import io.rocketcri.config.Json;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -26,17 +26,16 @@ class ProtocolsTest {
 
 	@Test
 	void exitReportsAsClientGoDecodesThem() throws Exception {
-		ObjectMapper json = new ObjectMapper();
-		assertThat(json.readTree(ExitReport.exited(OptionalInt.of(0)).statusJson()).path("status").asText())
+		assertThat(Json.MAPPER.readTree(ExitReport.exited(OptionalInt.of(0)).statusJson()).path("status").asString())
 			.isEqualTo("Success");
-		assertThat(json.readTree(ExitReport.exited(OptionalInt.empty()).statusJson()).path("status").asText())
+		assertThat(Json.MAPPER.readTree(ExitReport.exited(OptionalInt.empty()).statusJson()).path("status").asString())
 			.isEqualTo("Success");
-		var failure = json.readTree(ExitReport.exited(OptionalInt.of(42)).statusJson());
-		assertThat(failure.path("reason").asText()).isEqualTo("NonZeroExitCode");
-		assertThat(failure.at("/details/causes/0/reason").asText()).isEqualTo("ExitCode");
-		assertThat(failure.at("/details/causes/0/message").asText()).isEqualTo("42");
-		var internal = json.readTree(ExitReport.failed("boom").statusJson());
-		assertThat(internal.path("reason").asText()).isEqualTo("InternalError");
+		var failure = Json.MAPPER.readTree(ExitReport.exited(OptionalInt.of(42)).statusJson());
+		assertThat(failure.path("reason").asString()).isEqualTo("NonZeroExitCode");
+		assertThat(failure.at("/details/causes/0/reason").asString()).isEqualTo("ExitCode");
+		assertThat(failure.at("/details/causes/0/message").asString()).isEqualTo("42");
+		var internal = Json.MAPPER.readTree(ExitReport.failed("boom").statusJson());
+		assertThat(internal.path("reason").asString()).isEqualTo("InternalError");
 		assertThat(internal.path("code").asInt()).isEqualTo(500);
 		assertThat(ExitReport.exited(OptionalInt.of(0)).forProtocol(Protocols.V2)).isEmpty();
 		assertThat(new String(ExitReport.exited(OptionalInt.of(3)).forProtocol(Protocols.V1))).contains("exit code 3");

@@ -20,10 +20,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.AttachRequest;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
@@ -52,6 +51,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -74,8 +74,6 @@ class StreamingHostTest {
 	static final TestRegistry registry = TestRegistry.shared();
 
 	static final String BRIDGE = "rcri-st0";
-
-	static final ObjectMapper JSON = new ObjectMapper();
 
 	static CriSocketClient client;
 
@@ -163,10 +161,10 @@ class StreamingHostTest {
 	record Outcome(String stdout, String stderr, JsonNode status, long stdoutBytes) {
 
 		int exitCode() {
-			if ("Success".equals(this.status.path("status").asText())) {
+			if ("Success".equals(this.status.path("status").asString())) {
 				return 0;
 			}
-			return Integer.parseInt(this.status.at("/details/causes/0/message").asText());
+			return Integer.parseInt(this.status.at("/details/causes/0/message").asString());
 		}
 
 	}
@@ -180,8 +178,8 @@ class StreamingHostTest {
 					ws.sendChannel(255, new byte[] { 0 });
 				}
 				ws.awaitClosed(Duration.ofMinutes(2));
-				return new Outcome(ws.received(1).text(), ws.received(2).text(), JSON.readTree(ws.received(3).text()),
-						ws.received(1).count.get());
+				return new Outcome(ws.received(1).text(), ws.received(2).text(),
+						Json.MAPPER.readTree(ws.received(3).text()), ws.received(1).count.get());
 			}
 		}
 		try (StreamClient spdy = StreamClient.spdy(url, "v4.channel.k8s.io", "v3.channel.k8s.io")) {
@@ -192,7 +190,7 @@ class StreamingHostTest {
 			spdy.awaitClosed(Duration.ofMinutes(2));
 			return new Outcome(spdy.received(ids.get("stdout")).text(),
 					ids.containsKey("stderr") ? spdy.received(ids.get("stderr")).text() : "",
-					JSON.readTree(spdy.received(ids.get("error")).text()), spdy.received(ids.get("stdout")).count.get());
+					Json.MAPPER.readTree(spdy.received(ids.get("error")).text()), spdy.received(ids.get("stdout")).count.get());
 		}
 	}
 
@@ -227,7 +225,7 @@ class StreamingHostTest {
 				Thread.sleep(500);
 				ws.sendChannel(0, "typed\r".getBytes());
 				ws.awaitClosed(Duration.ofSeconds(30));
-				assertTerminalSession(ws.received(1).text(), JSON.readTree(ws.received(3).text()));
+				assertTerminalSession(ws.received(1).text(), Json.MAPPER.readTree(ws.received(3).text()));
 			}
 		}
 		else {
@@ -238,14 +236,14 @@ class StreamingHostTest {
 				spdy.send(ids.get("stdin"), "typed\r".getBytes(), false);
 				spdy.awaitClosed(Duration.ofSeconds(30));
 				assertTerminalSession(spdy.received(ids.get("stdout")).text(),
-						JSON.readTree(spdy.received(ids.get("error")).text()));
+						Json.MAPPER.readTree(spdy.received(ids.get("error")).text()));
 			}
 		}
 	}
 
 	private static void assertTerminalSession(String output, JsonNode status) {
 		assertThat(output).contains("43 132").contains("/dev/pts/").contains("got-typed");
-		assertThat(status.at("/details/causes/0/message").asText()).isEqualTo("4");
+		assertThat(status.at("/details/causes/0/message").asString()).isEqualTo("4");
 	}
 
 	@ParameterizedTest
@@ -313,7 +311,7 @@ class StreamingHostTest {
 				ws.sendChannel(255, new byte[] { 0 });
 				ws.awaitClosed(Duration.ofSeconds(30));
 				assertThat(ws.received(1).text()).isEqualTo("attached-out\n");
-				assertThat(JSON.readTree(ws.received(3).text()).path("status").asText()).isEqualTo("Success");
+				assertThat(Json.MAPPER.readTree(ws.received(3).text()).path("status").asString()).isEqualTo("Success");
 			}
 		}
 		else {

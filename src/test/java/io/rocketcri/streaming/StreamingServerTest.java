@@ -25,12 +25,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.StreamingProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,8 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * WINDOW_UPDATE, tokens, vanishing clients, port forwarding.
  */
 class StreamingServerTest {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private TokenCache tokens;
 
@@ -113,11 +111,11 @@ class StreamingServerTest {
 			client.awaitClosed(Duration.ofSeconds(30));
 			assertThat(client.received(ids.get("stdout")).text()).isEqualTo("hello\n");
 			assertThat(client.received(ids.get("stderr")).text()).isEqualTo("oops\n");
-			JsonNode status = JSON.readTree(client.received(ids.get("error")).text());
-			assertThat(status.path("status").asText()).isEqualTo("Failure");
-			assertThat(status.path("reason").asText()).isEqualTo("NonZeroExitCode");
-			assertThat(status.path("details").path("causes").get(0).path("reason").asText()).isEqualTo("ExitCode");
-			assertThat(status.path("details").path("causes").get(0).path("message").asText()).isEqualTo("3");
+			JsonNode status = Json.MAPPER.readTree(client.received(ids.get("error")).text());
+			assertThat(status.path("status").asString()).isEqualTo("Failure");
+			assertThat(status.path("reason").asString()).isEqualTo("NonZeroExitCode");
+			assertThat(status.path("details").path("causes").get(0).path("reason").asString()).isEqualTo("ExitCode");
+			assertThat(status.path("details").path("causes").get(0).path("message").asString()).isEqualTo("3");
 		}
 	}
 
@@ -127,7 +125,7 @@ class StreamingServerTest {
 		try (StreamClient client = StreamClient.spdy(execUrl(false, false, false), "v4.channel.k8s.io")) {
 			Map<String, Integer> ids = client.openRemoteCommandStreams(false, true, false, false);
 			client.awaitClosed(Duration.ofSeconds(30));
-			assertThat(JSON.readTree(client.received(ids.get("error")).text()).path("status").asText())
+			assertThat(Json.MAPPER.readTree(client.received(ids.get("error")).text()).path("status").asString())
 				.isEqualTo("Success");
 		}
 	}
@@ -274,9 +272,9 @@ class StreamingServerTest {
 			client.sendChannel(255, new byte[] { 0 });
 			client.awaitClosed(Duration.ofSeconds(30));
 			assertThat(client.received(1).text()).isEqualTo("hi\ntyped\n");
-			JsonNode status = JSON.readTree(client.received(3).text());
-			assertThat(status.path("reason").asText()).isEqualTo("NonZeroExitCode");
-			assertThat(status.path("details").path("causes").get(0).path("message").asText()).isEqualTo("7");
+			JsonNode status = Json.MAPPER.readTree(client.received(3).text());
+			assertThat(status.path("reason").asString()).isEqualTo("NonZeroExitCode");
+			assertThat(status.path("details").path("causes").get(0).path("message").asString()).isEqualTo("7");
 		}
 	}
 
@@ -287,7 +285,7 @@ class StreamingServerTest {
 		try (StreamClient client = StreamClient.webSocket(execUrl(false, false, false), "v4.channel.k8s.io")) {
 			client.awaitClosed(Duration.ofSeconds(120));
 			assertThat(client.received(1).count.get()).isEqualTo(size);
-			assertThat(JSON.readTree(client.received(3).text()).path("status").asText()).isEqualTo("Success");
+			assertThat(Json.MAPPER.readTree(client.received(3).text()).path("status").asString()).isEqualTo("Success");
 		}
 	}
 

@@ -8,9 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An OCI bundle for runtime tests that needs no image: a root file system of Debian's static
@@ -32,8 +32,6 @@ public final class BusyboxBundle {
 
 	/** Parent of every test container's cgroup. */
 	public static final String CGROUP_PARENT = "/rocket-cri-test";
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final Path dir;
 
@@ -103,12 +101,12 @@ public final class BusyboxBundle {
 			}
 		}
 		Files.writeString(this.dir.resolve("rootfs/etc/passwd"), "root:x:0:0:root:/:/bin/sh\n");
-		Files.write(this.dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config()));
+		Files.write(this.dir.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(config()));
 		return this.dir;
 	}
 
 	ObjectNode config() {
-		ObjectNode config = JSON.createObjectNode();
+		ObjectNode config = Json.MAPPER.createObjectNode();
 		config.put("ociVersion", "1.0.2");
 		ObjectNode process = config.putObject("process");
 		process.put("terminal", this.terminal);

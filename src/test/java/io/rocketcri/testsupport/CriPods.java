@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
 import io.rocketcri.cri.api.ContainerState;
@@ -108,7 +108,7 @@ public final class CriPods {
 		String info = client.runtime()
 			.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
 			.getInfoOrThrow("info");
-		return new ObjectMapper().readTree(info).path("pid").asInt();
+		return Json.MAPPER.readTree(info).path("pid").asInt();
 	}
 
 	public ExecSyncResponse exec(String id, String... cmd) {

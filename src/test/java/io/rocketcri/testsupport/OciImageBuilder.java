@@ -13,9 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.Zstd;
+import io.rocketcri.config.Json;
 
 /**
  * Builds container images in memory from {@link LayerBuilder} layers: layer blobs (gzip, zstd or
@@ -73,8 +72,6 @@ public final class OciImageBuilder {
 	public static final String ANNOTATION_REFERENCE_DIGEST = "vnd.docker.reference.digest";
 
 	public static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private record LayerSpec(LayerBuilder layer, Compression compression, String createdBy) {
 	}
@@ -442,12 +439,7 @@ public final class OciImageBuilder {
 	}
 
 	static byte[] json(Object value) {
-		try {
-			return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
-		}
-		catch (JsonProcessingException e) {
-			throw new IllegalStateException(e);
-		}
+		return Json.MAPPER.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
 	}
 
 }

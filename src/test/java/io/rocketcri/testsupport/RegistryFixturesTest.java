@@ -18,9 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.Zstd;
+import io.rocketcri.config.Json;
 import io.rocketcri.testsupport.OciImageBuilder.Compression;
 import io.rocketcri.testsupport.OciImageBuilder.Format;
 import io.rocketcri.testsupport.RegistryPusher.RegistryPushException;
@@ -28,6 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The test fixtures against a real registry: images built in Java, pushed, then read back over
@@ -36,8 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("host")
 class RegistryFixturesTest {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -70,14 +68,14 @@ class RegistryFixturesTest {
 		assertThat(byTag.headers().firstValue("Docker-Content-Digest")).hasValue(pushed.manifestDigest());
 		assertThat(Blob.sha256(byTag.body())).isEqualTo(pushed.manifestDigest());
 
-		JsonNode manifest = JSON.readTree(byTag.body());
+		JsonNode manifest = Json.MAPPER.readTree(byTag.body());
 		assertThat(manifest.path("schemaVersion").asInt()).isEqualTo(2);
-		assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(MediaTypes.OCI_CONFIG);
-		assertThat(manifest.path("config").path("digest").asText()).isEqualTo(pushed.configDigest());
+		assertThat(manifest.path("config").path("mediaType").asString()).isEqualTo(MediaTypes.OCI_CONFIG);
+		assertThat(manifest.path("config").path("digest").asString()).isEqualTo(pushed.configDigest());
 		List<String> layerDigests = new ArrayList<>();
 		manifest.path("layers").forEach(l -> {
-			assertThat(l.path("mediaType").asText()).isEqualTo(MediaTypes.OCI_LAYER_GZIP);
-			layerDigests.add(l.path("digest").asText());
+			assertThat(l.path("mediaType").asString()).isEqualTo(MediaTypes.OCI_LAYER_GZIP);
+			layerDigests.add(l.path("digest").asString());
 		});
 		assertThat(layerDigests).isEqualTo(pushed.layerDigests());
 
@@ -86,18 +84,18 @@ class RegistryFixturesTest {
 		assertThat(byDigest.body()).isEqualTo(byTag.body());
 
 		byte[] configBytes = blob(repo, pushed.configDigest(), Optional.empty());
-		JsonNode config = JSON.readTree(configBytes);
-		assertThat(config.path("architecture").asText()).isEqualTo("amd64");
-		assertThat(config.path("os").asText()).isEqualTo("linux");
+		JsonNode config = Json.MAPPER.readTree(configBytes);
+		assertThat(config.path("architecture").asString()).isEqualTo("amd64");
+		assertThat(config.path("os").asString()).isEqualTo("linux");
 		JsonNode run = config.path("config");
-		assertThat(run.path("User").asText()).isEqualTo("1000:1000");
+		assertThat(run.path("User").asString()).isEqualTo("1000:1000");
 		assertThat(texts(run.path("Env"))).containsExactly(OciImageBuilder.DEFAULT_PATH, "GREETING=hi");
 		assertThat(texts(run.path("Entrypoint"))).containsExactly("/bin/sh", "-c");
 		assertThat(texts(run.path("Cmd"))).containsExactly("echo $GREETING");
-		assertThat(run.path("WorkingDir").asText()).isEqualTo("/tmp");
-		assertThat(run.path("StopSignal").asText()).isEqualTo("SIGQUIT");
-		assertThat(run.path("Labels").path("org.example.test").asText()).isEqualTo("yes");
-		assertThat(config.path("rootfs").path("type").asText()).isEqualTo("layers");
+		assertThat(run.path("WorkingDir").asString()).isEqualTo("/tmp");
+		assertThat(run.path("StopSignal").asString()).isEqualTo("SIGQUIT");
+		assertThat(run.path("Labels").path("org.example.test").asString()).isEqualTo("yes");
+		assertThat(config.path("rootfs").path("type").asString()).isEqualTo("layers");
 		assertThat(texts(config.path("rootfs").path("diff_ids"))).isEqualTo(pushed.diffIds());
 		assertThat(config.path("history")).hasSize(3);
 
@@ -173,9 +171,9 @@ class RegistryFixturesTest {
 		String repo = TestRegistry.uniqueRepository("fixtures/oci-zstd");
 		PushedImage pushed = registry.pusher().push(image, repo, "latest");
 
-		JsonNode manifest = JSON.readTree(get("/v2/" + repo + "/manifests/latest", Optional.empty()).body());
-		assertThat(manifest.path("layers").get(0).path("mediaType").asText()).isEqualTo(MediaTypes.OCI_LAYER_ZSTD);
-		assertThat(manifest.path("layers").get(1).path("mediaType").asText()).isEqualTo(MediaTypes.OCI_LAYER);
+		JsonNode manifest = Json.MAPPER.readTree(get("/v2/" + repo + "/manifests/latest", Optional.empty()).body());
+		assertThat(manifest.path("layers").get(0).path("mediaType").asString()).isEqualTo(MediaTypes.OCI_LAYER_ZSTD);
+		assertThat(manifest.path("layers").get(1).path("mediaType").asString()).isEqualTo(MediaTypes.OCI_LAYER);
 
 		byte[] zstd = blob(repo, pushed.layerDigests().get(0), Optional.empty());
 		byte[] tar = Zstd.decompress(zstd, (int) Zstd.getFrameContentSize(zstd));
@@ -198,26 +196,26 @@ class RegistryFixturesTest {
 		assertThat(r.headers().firstValue("Docker-Content-Digest")).hasValue(pushed.indexDigest().orElseThrow());
 		assertThat(Blob.sha256(r.body())).isEqualTo(pushed.indexDigest().orElseThrow());
 
-		JsonNode entries = JSON.readTree(r.body()).path("manifests");
+		JsonNode entries = Json.MAPPER.readTree(r.body()).path("manifests");
 		assertThat(entries).hasSize(3);
 		assertThat(platform(entries.get(0))).isEqualTo("linux/amd64");
-		assertThat(entries.get(0).path("digest").asText()).isEqualTo(pushed.manifestDigest());
+		assertThat(entries.get(0).path("digest").asString()).isEqualTo(pushed.manifestDigest());
 		assertThat(platform(entries.get(1))).isEqualTo("linux/arm64/v8");
 		assertThat(platform(entries.get(2))).isEqualTo("unknown/unknown");
-		assertThat(entries.get(2).path("annotations").path(OciImageBuilder.ANNOTATION_REFERENCE_DIGEST).asText())
+		assertThat(entries.get(2).path("annotations").path(OciImageBuilder.ANNOTATION_REFERENCE_DIGEST).asString())
 			.isEqualTo(pushed.manifestDigest());
-		assertThat(entries.get(2).path("annotations").path(OciImageBuilder.ANNOTATION_REFERENCE_TYPE).asText())
+		assertThat(entries.get(2).path("annotations").path(OciImageBuilder.ANNOTATION_REFERENCE_TYPE).asString())
 			.isEqualTo("attestation-manifest");
 
 		for (JsonNode entry : entries) {
-			String digest = entry.path("digest").asText();
+			String digest = entry.path("digest").asString();
 			HttpResponse<byte[]> child = get("/v2/" + repo + "/manifests/" + digest, Optional.empty());
 			assertThat(child.statusCode()).as(digest).isEqualTo(200);
 			assertThat(Blob.sha256(child.body())).isEqualTo(digest);
 			assertThat(child.body().length).isEqualTo(entry.path("size").asInt());
-			JsonNode childConfig = JSON.readTree(
-					blob(repo, JSON.readTree(child.body()).path("config").path("digest").asText(), Optional.empty()));
-			assertThat(childConfig.path("architecture").asText()).isEqualTo(entry.path("platform").path("architecture").asText());
+			String configDigest = Json.MAPPER.readTree(child.body()).path("config").path("digest").asString();
+			JsonNode childConfig = Json.MAPPER.readTree(blob(repo, configDigest, Optional.empty()));
+			assertThat(childConfig.path("architecture").asString()).isEqualTo(entry.path("platform").path("architecture").asString());
 		}
 	}
 
@@ -235,18 +233,18 @@ class RegistryFixturesTest {
 			HttpResponse<byte[]> r = get("/v2/" + repo + "/manifests/" + tag, Optional.empty());
 			assertThat(r.headers().firstValue("Content-Type")).hasValue(MediaTypes.DOCKER_MANIFEST_LIST);
 			assertThat(Blob.sha256(r.body())).isEqualTo(pushed.indexDigest().orElseThrow());
-			JsonNode entries = JSON.readTree(r.body()).path("manifests");
+			JsonNode entries = Json.MAPPER.readTree(r.body()).path("manifests");
 			assertThat(entries).hasSize(2);
 			assertThat(platform(entries.get(0))).isEqualTo("linux/arm64/v8");
 			assertThat(platform(entries.get(1))).isEqualTo("linux/amd64");
-			assertThat(entries.get(1).path("mediaType").asText()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+			assertThat(entries.get(1).path("mediaType").asString()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
 		}
 
 		HttpResponse<byte[]> m = get("/v2/" + repo + "/manifests/" + pushed.manifestDigest(), Optional.empty());
 		assertThat(m.headers().firstValue("Content-Type")).hasValue(MediaTypes.DOCKER_MANIFEST);
-		JsonNode manifest = JSON.readTree(m.body());
-		assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(MediaTypes.DOCKER_CONFIG);
-		assertThat(manifest.path("layers").get(0).path("mediaType").asText()).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP);
+		JsonNode manifest = Json.MAPPER.readTree(m.body());
+		assertThat(manifest.path("config").path("mediaType").asString()).isEqualTo(MediaTypes.DOCKER_CONFIG);
+		assertThat(manifest.path("layers").get(0).path("mediaType").asString()).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP);
 	}
 
 	@Test
@@ -344,14 +342,14 @@ class RegistryFixturesTest {
 
 	private static List<String> texts(JsonNode array) {
 		List<String> out = new ArrayList<>();
-		array.forEach(n -> out.add(n.asText()));
+		array.forEach(n -> out.add(n.asString()));
 		return out;
 	}
 
 	private static String platform(JsonNode entry) {
 		JsonNode p = entry.path("platform");
-		return p.path("os").asText() + "/" + p.path("architecture").asText()
-				+ (p.has("variant") ? "/" + p.path("variant").asText() : "");
+		return p.path("os").asString() + "/" + p.path("architecture").asString()
+				+ (p.has("variant") ? "/" + p.path("variant").asString() : "");
 	}
 
 }

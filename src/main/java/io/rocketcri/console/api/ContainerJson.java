@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.rocketcri.config.Json;
 import io.rocketcri.container.Container;
 import io.rocketcri.container.ContainerState;
 import io.rocketcri.cri.api.ContainerConfig;
@@ -17,7 +18,6 @@ import io.rocketcri.pod.PodSandbox;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Containers as the API shows them. Environment values never leave the runtime. */
 final class ContainerJson {
@@ -95,7 +95,7 @@ final class ContainerJson {
 	/** The CRI config as crictl inspect shows it, with every environment value replaced by the mask. */
 	static JsonNode inspect(Container c) {
 		try {
-			JsonNode config = JsonMapper.shared()
+			JsonNode config = Json.MAPPER
 				.readTree(JsonFormat.printer().preservingProtoFieldNames().print(c.config().toBuilder().clearEnvs()));
 			if (config instanceof ObjectNode object && c.config().getEnvsCount() > 0) {
 				ArrayNode envs = object.putArray("envs");

@@ -2,10 +2,10 @@ package io.rocketcri.console.api;
 
 import java.util.List;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Images as the API shows them. */
 final class ImageJson {
@@ -35,7 +35,7 @@ final class ImageJson {
 	static ImageDetail detail(ImageService.ImageDetails d) {
 		ImageRecord i = d.image();
 		return new ImageDetail(item(i), i.manifestDigest(), i.manifestMediaType(), i.chainIds(),
-				JsonMapper.shared().readTree(d.manifestJson()), JsonMapper.shared().readTree(d.configJson()));
+				Json.MAPPER.readTree(d.manifestJson()), Json.MAPPER.readTree(d.configJson()));
 	}
 
 	private static String blankToNull(String s) {

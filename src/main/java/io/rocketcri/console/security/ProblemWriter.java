@@ -2,10 +2,10 @@ package io.rocketcri.console.security;
 
 import java.io.IOException;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -20,11 +20,9 @@ class ProblemWriter {
 
 	static final String TYPE_BASE = "https://rocket-cri.io/problems/";
 
-	private final ObjectMapper json = new ObjectMapper();
-
 	void write(HttpServletRequest request, HttpServletResponse response, int status, String code, String detail)
 			throws IOException {
-		ObjectNode body = json.createObjectNode();
+		ObjectNode body = Json.MAPPER.createObjectNode();
 		body.put("type", TYPE_BASE + code);
 		body.put("title", HttpStatus.valueOf(status).getReasonPhrase());
 		body.put("status", status);
@@ -33,8 +31,9 @@ class ProblemWriter {
 		body.put("code", code);
 		response.setStatus(status);
 		response.setContentType("application/problem+json");
-		// no charset parameter: JSON is UTF-8 by definition (RFC 8259), Jackson writes UTF-8 bytes
-		json.writeValue(response.getOutputStream(), body);
+		// no charset parameter: JSON is UTF-8 by definition (RFC 8259), Jackson writes UTF-8 bytes;
+		// written as bytes so that a client that has gone is an IOException, not one Jackson wraps
+		response.getOutputStream().write(Json.MAPPER.writeValueAsBytes(body));
 	}
 
 }

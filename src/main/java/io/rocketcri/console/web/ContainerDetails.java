@@ -7,10 +7,12 @@ import java.util.Map;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.rocketcri.config.Json;
 import io.rocketcri.container.Container;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.KeyValue;
 import io.rocketcri.pod.PodSandbox;
+import tools.jackson.core.JacksonException;
 
 /**
  * A container's details page: its status, mounts, environment (values masked: they are where
@@ -90,11 +92,11 @@ record ContainerDetails(ContainerRow row, Container container, PodSandbox pod, S
 		status.put("pid", c.pid());
 		StringBuilder json = new StringBuilder("{\n  \"status\": ");
 		try {
-			json.append(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+			json.append(Json.MAPPER.writerWithDefaultPrettyPrinter()
 				.writeValueAsString(status)
 				.replace("\n", "\n  "));
 		}
-		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+		catch (JacksonException ex) {
 			json.append("{}");
 		}
 		json.append(",\n  \"config\": ").append(config.replace("\n", "\n  ")).append("\n}");

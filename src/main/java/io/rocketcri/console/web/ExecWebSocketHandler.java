@@ -11,12 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.StreamingProcess;
 import io.rocketcri.streaming.StreamingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -47,8 +47,6 @@ class ExecWebSocketHandler extends AbstractWebSocketHandler {
 	private static final Logger log = LoggerFactory.getLogger(ExecWebSocketHandler.class);
 
 	static final String DEFAULT_COMMAND = "/bin/sh";
-
-	private static final ObjectMapper json = new ObjectMapper();
 
 	private final StreamingService streaming;
 
@@ -129,10 +127,10 @@ class ExecWebSocketHandler extends AbstractWebSocketHandler {
 		if (exec == null) {
 			return;
 		}
-		JsonNode msg = json.readTree(message.getPayload());
-		switch (msg.path("type").asText()) {
+		JsonNode msg = Json.MAPPER.readTree(message.getPayload());
+		switch (msg.path("type").asString("")) {
 			case "stdin" -> {
-				byte[] data = msg.path("data").asText().getBytes(StandardCharsets.UTF_8);
+				byte[] data = msg.path("data").asString("").getBytes(StandardCharsets.UTF_8);
 				exec.stdin().execute(() -> {
 					try {
 						exec.process().writeStdin(data, 0, data.length);
@@ -149,7 +147,7 @@ class ExecWebSocketHandler extends AbstractWebSocketHandler {
 					exec.process().resize(cols, rows);
 				}
 			}
-			default -> log.debug("console exec: ignored message type {}", msg.path("type").asText());
+			default -> log.debug("console exec: ignored message type {}", msg.path("type").asString(""));
 		}
 	}
 
@@ -191,7 +189,7 @@ class ExecWebSocketHandler extends AbstractWebSocketHandler {
 	private static void sendText(WebSocketSession session, Map<String, ?> body) {
 		try {
 			if (session.isOpen()) {
-				session.sendMessage(new TextMessage(json.writeValueAsString(body)));
+				session.sendMessage(new TextMessage(Json.MAPPER.writeValueAsString(body)));
 			}
 		}
 		catch (IOException ex) {

@@ -3,12 +3,12 @@ package io.rocketcri.container.spec;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.Device;
 import io.rocketcri.cri.api.KeyValue;
 import io.rocketcri.cri.api.Mount;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What CDI devices add to a container (the CDI spec's {@code containerEdits}), already merged

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.failure.InvalidArgument;
 import org.slf4j.Logger;
@@ -42,8 +42,6 @@ public final class CdiRegistry {
 	private static final Pattern KIND = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
 
 	private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final List<Path> dirs;
 
@@ -181,8 +179,8 @@ public final class CdiRegistry {
 	}
 
 	@SuppressWarnings("unchecked")
-	static Spec parseText(Path file, String text) throws IOException {
-		Object root = file.getFileName().toString().endsWith(".json") ? JSON.readValue(text, Map.class)
+	static Spec parseText(Path file, String text) {
+		Object root = file.getFileName().toString().endsWith(".json") ? Json.MAPPER.readValue(text, Map.class)
 				: new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
 		if (!(root instanceof Map<?, ?> map)) {
 			throw new IllegalArgumentException("not a CDI spec (a mapping with cdiVersion, kind and devices)");

@@ -3,12 +3,12 @@ package io.rocketcri.container.spec;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.cri.api.HugepageLimit;
 import io.rocketcri.cri.api.LinuxContainerResources;
 import io.rocketcri.failure.InvalidArgument;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code linux.resources} from the CRI's {@code LinuxContainerResources} (devices are added by

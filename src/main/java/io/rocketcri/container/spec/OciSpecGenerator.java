@@ -7,9 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.LinuxContainerResources;
 import io.rocketcri.cri.api.LinuxContainerSecurityContext;
@@ -17,6 +14,9 @@ import io.rocketcri.cri.api.NamespaceMode;
 import io.rocketcri.cri.api.NamespaceOption;
 import io.rocketcri.cri.api.SecurityProfile;
 import io.rocketcri.failure.InvalidArgument;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds a container's OCI runtime spec (config.json, runtime-spec 1.0.2 as runc 1.1.5 reads it)

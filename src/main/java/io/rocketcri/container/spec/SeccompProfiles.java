@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.SecurityProfile;
 import io.rocketcri.failure.Internal;
 import io.rocketcri.failure.InvalidArgument;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The seccomp section of a container's spec ({@code linux.seccomp}).
@@ -57,8 +57,6 @@ public final class SeccompProfiles {
 
 	static final String FIELD = "linux.security_context.seccomp";
 
-	private static final ObjectMapper JSON = new ObjectMapper();
-
 	private final Path localhostProfileRoot;
 
 	private final JsonNode runtimeDefaultTemplate;
@@ -73,7 +71,7 @@ public final class SeccompProfiles {
 			if (in == null) {
 				throw new IllegalStateException(RESOURCE + " is missing from the class path");
 			}
-			this.runtimeDefaultTemplate = JSON.readTree(in);
+			this.runtimeDefaultTemplate = Json.read(in.readAllBytes());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("reading " + RESOURCE, ex);
@@ -176,14 +174,11 @@ public final class SeccompProfiles {
 		}
 		JsonNode raw;
 		try {
-			raw = JSON.readTree(bytes);
+			raw = Json.MAPPER.readTree(bytes);
 		}
-		catch (JsonProcessingException ex) {
+		catch (JacksonException ex) {
 			throw new InvalidArgument(field + ".localhost_ref: seccomp profile " + file + " is not valid JSON: "
 					+ ex.getOriginalMessage(), ex);
-		}
-		catch (IOException ex) {
-			throw new Internal("parsing seccomp profile " + file + ": " + ex.getMessage(), ex);
 		}
 		return normalize(raw, capabilities, field + ".localhost_ref: seccomp profile " + file);
 	}
@@ -228,7 +223,7 @@ public final class SeccompProfiles {
 			return strings(raw.get("architectures"), what + ": architectures");
 		}
 		for (JsonNode entry : raw.path("archMap")) {
-			if (NATIVE_ARCH.equals(entry.path("architecture").asText())) {
+			if (NATIVE_ARCH.equals(entry.path("architecture").asString(""))) {
 				ArrayNode out = JsonNodeFactory.instance.arrayNode().add(NATIVE_ARCH);
 				out.addAll(strings(entry.path("subArchitectures"), what + ": archMap subArchitectures"));
 				return out;
@@ -243,16 +238,17 @@ public final class SeccompProfiles {
 	 * {@code arches}: this host's; {@code minKernel} is not checked, these kernels are new).
 	 */
 	private static boolean applies(JsonNode rule, Set<String> caps) {
-		if (rule.has("ifCapability") && !caps.contains(LinuxCapabilities.canonical(rule.get("ifCapability").asText()))) {
+		if (rule.has("ifCapability")
+				&& !caps.contains(LinuxCapabilities.canonical(rule.get("ifCapability").asString("")))) {
 			return false;
 		}
 		if (rule.has("unlessCapability")
-				&& caps.contains(LinuxCapabilities.canonical(rule.get("unlessCapability").asText()))) {
+				&& caps.contains(LinuxCapabilities.canonical(rule.get("unlessCapability").asString("")))) {
 			return false;
 		}
 		JsonNode includes = rule.path("includes");
 		for (JsonNode cap : includes.path("caps")) {
-			if (!caps.contains(LinuxCapabilities.canonical(cap.asText()))) {
+			if (!caps.contains(LinuxCapabilities.canonical(cap.asString("")))) {
 				return false;
 			}
 		}
@@ -261,7 +257,7 @@ public final class SeccompProfiles {
 		}
 		JsonNode excludes = rule.path("excludes");
 		for (JsonNode cap : excludes.path("caps")) {
-			if (caps.contains(LinuxCapabilities.canonical(cap.asText()))) {
+			if (caps.contains(LinuxCapabilities.canonical(cap.asString("")))) {
 				return false;
 			}
 		}
@@ -270,7 +266,7 @@ public final class SeccompProfiles {
 
 	private static boolean anyHostArch(JsonNode arches) {
 		for (JsonNode arch : arches) {
-			if (HOST_ARCHES.contains(arch.asText())) {
+			if (HOST_ARCHES.contains(arch.asString(""))) {
 				return true;
 			}
 		}
@@ -283,8 +279,8 @@ public final class SeccompProfiles {
 		if (rule.has("names")) {
 			names = strings(rule.get("names"), where + ".names");
 		}
-		else if (rule.path("name").isTextual()) {
-			names = JsonNodeFactory.instance.arrayNode().add(rule.get("name").asText());
+		else if (rule.path("name").isString()) {
+			names = JsonNodeFactory.instance.arrayNode().add(rule.get("name").asString());
 		}
 		else {
 			names = JsonNodeFactory.instance.arrayNode();
@@ -313,7 +309,7 @@ public final class SeccompProfiles {
 				if (arg.has("valueTwo")) {
 					outArg.set("valueTwo", unsignedNode(arg.get("valueTwo"), at + ".valueTwo"));
 				}
-				String op = arg.path("op").asText("");
+				String op = arg.path("op").asString("");
 				if (!OPERATORS.contains(op)) {
 					throw new InvalidArgument(at + ".op: unknown comparison \"" + op + "\"");
 				}
@@ -324,7 +320,7 @@ public final class SeccompProfiles {
 	}
 
 	private static String action(JsonNode node, String where) {
-		String action = node.asText("");
+		String action = node.asString("");
 		if (!ACTIONS.contains(action)) {
 			throw new InvalidArgument(where + ": unknown seccomp action \"" + action + "\"");
 		}
@@ -353,10 +349,10 @@ public final class SeccompProfiles {
 			throw new InvalidArgument(where + ": expected an array of strings");
 		}
 		for (JsonNode item : node) {
-			if (!item.isTextual() || item.asText().isEmpty()) {
+			if (!item.isString() || item.asString().isEmpty()) {
 				throw new InvalidArgument(where + ": expected an array of strings, got " + item);
 			}
-			out.add(item.asText());
+			out.add(item.asString());
 		}
 		return out;
 	}

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the runtime must remember about one container to drive it after {@code create}, also after
@@ -26,18 +26,16 @@ record ConmonContainer(String id, Path bundle, Path logPath, String runtimeHandl
 
 	static final String FILE_NAME = "runtime.json";
 
-	private static final ObjectMapper JSON = new ObjectMapper();
-
 	/** Writes the record atomically (temporary file, then rename) into {@code persistDir}. */
 	void save(Path persistDir) throws IOException {
-		ObjectNode node = JSON.createObjectNode();
+		ObjectNode node = Json.MAPPER.createObjectNode();
 		node.put("id", this.id);
 		node.put("bundle", this.bundle.toString());
 		node.put("logPath", this.logPath != null ? this.logPath.toString() : null);
 		node.put("runtimeHandler", this.runtimeHandler);
 		node.put("runtimeBinary", this.runtimeBinary.toString());
 		Path tmp = persistDir.resolve(FILE_NAME + ".tmp");
-		Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+		Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
 		Files.move(tmp, persistDir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
 				StandardCopyOption.REPLACE_EXISTING);
 	}
@@ -46,15 +44,15 @@ record ConmonContainer(String id, Path bundle, Path logPath, String runtimeHandl
 	static Optional<ConmonContainer> load(Path persistDir) throws IOException {
 		JsonNode node;
 		try {
-			node = JSON.readTree(Files.readAllBytes(persistDir.resolve(FILE_NAME)));
+			node = Json.read(Files.readAllBytes(persistDir.resolve(FILE_NAME)));
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();
 		}
-		String logPath = node.path("logPath").isTextual() ? node.get("logPath").asText() : null;
-		return Optional.of(new ConmonContainer(node.path("id").asText(), Path.of(node.path("bundle").asText()),
-				logPath != null ? Path.of(logPath) : null, node.path("runtimeHandler").asText(),
-				Path.of(node.path("runtimeBinary").asText())));
+		String logPath = node.path("logPath").isString() ? node.get("logPath").asString() : null;
+		return Optional.of(new ConmonContainer(node.path("id").asString(), Path.of(node.path("bundle").asString()),
+				logPath != null ? Path.of(logPath) : null, node.path("runtimeHandler").asString(),
+				Path.of(node.path("runtimeBinary").asString())));
 	}
 
 }

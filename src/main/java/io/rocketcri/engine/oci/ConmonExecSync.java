@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.HostOs;
 import io.rocketcri.engine.HostOsException;
@@ -52,8 +52,6 @@ final class ConmonExecSync {
 	private final HostOs host;
 
 	private final StateLayout layout;
-
-	private final ObjectMapper json = new ObjectMapper();
 
 	ConmonExecSync(ConmonLauncher launcher, HostOs host, StateLayout layout) {
 		this.launcher = launcher;
@@ -128,7 +126,7 @@ final class ConmonExecSync {
 	 * working directory, capabilities, rlimits and security settings.
 	 */
 	byte[] processSpec(Path bundle, ExecRequest request) throws IOException {
-		JsonNode config = this.json.readTree(bundle.resolve("config.json").toFile());
+		JsonNode config = Json.read(bundle.resolve("config.json"));
 		if (!(config.get("process") instanceof ObjectNode original)) {
 			throw new IOException(bundle.resolve("config.json") + " has no process");
 		}
@@ -139,7 +137,7 @@ final class ConmonExecSync {
 		if (request.tty() && !process.has("consoleSize")) {
 			process.putObject("consoleSize").put("height", 24).put("width", 80);
 		}
-		return this.json.writeValueAsBytes(process);
+		return Json.MAPPER.writeValueAsBytes(process);
 	}
 
 	/** The next message; on timeout conmon is killed (it is ours: {@code --sync}) and null returned. */

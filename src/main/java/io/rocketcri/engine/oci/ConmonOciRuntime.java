@@ -21,14 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.CommandRunner.Command;
 import io.rocketcri.engine.ExecutableLocator;
@@ -90,8 +91,6 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 
 	/** Records by id, loaded from the persist directory on first use after a restart. */
 	private final Map<String, ConmonContainer> containers = new ConcurrentHashMap<>();
-
-	private final ObjectMapper json = new ObjectMapper();
 
 	/**
 	 * {@code rocket_cri_oci_invocation_duration_seconds{tool,operation,outcome}}: each runc call,
@@ -296,11 +295,11 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		long startTime = -1;
 		// Streamed, stopping at the two fields: runc writes them first, ahead of the whole
 		// container config (about 10 KiB), which a tree would parse on every start and stop.
-		try (JsonParser parser = this.json.getFactory().createParser(state.toFile())) {
+		try (JsonParser parser = Json.MAPPER.createParser(state.toFile())) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				return Optional.empty();
 			}
-			while (parser.nextToken() == JsonToken.FIELD_NAME && (pid <= 0 || startTime < 0)) {
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME && (pid <= 0 || startTime < 0)) {
 				String field = parser.currentName();
 				JsonToken value = parser.nextToken();
 				if ("init_process_pid".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
@@ -314,8 +313,8 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 				}
 			}
 		}
-		catch (IOException ex) {
-			return Optional.empty();
+		catch (JacksonException ex) {
+			return Optional.empty(); // unreadable (Jackson reports I/O errors as its own too) or not JSON
 		}
 		return pid > 0 && startTime >= 0 ? Optional.of(new InitProcess(pid, startTime)) : Optional.empty();
 	}
@@ -362,8 +361,8 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		String action = "reading the state of container " + id;
 		CommandRunner.Result result = runc(lookup(id), action, null, "state", id);
 		try {
-			JsonNode state = this.json.readTree(result.stdout());
-			return new ContainerState(state.path("status").asText(), state.path("pid").asInt());
+			JsonNode state = Json.read(result.stdout());
+			return new ContainerState(state.path("status").asString(), state.path("pid").asInt());
 		}
 		catch (IOException ex) {
 			throw new OciException(action + ": unreadable runc state: " + result.stdoutText(), Reason.FAILED, ex);
@@ -404,7 +403,7 @@ public final class ConmonOciRuntime implements OciRuntime, AutoCloseable {
 		Path stateDir = this.layout.runtimeRoot(container.runtimeHandler()).resolve(container.id());
 		JsonNode state;
 		try {
-			state = this.json.readTree(stateDir.resolve("state.json").toFile());
+			state = Json.read(stateDir.resolve("state.json"));
 		}
 		catch (IOException ex) {
 			return false; // gone or unreadable: runc delete says which

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns what runc prints into the sentence a person needs. runc reports errors in three shapes:
@@ -22,8 +23,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class RuntimeMessages {
 
 	private static final Pattern LOGRUS_MSG = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private RuntimeMessages() {
 	}
@@ -70,14 +69,14 @@ final class RuntimeMessages {
 			String message = text;
 			if (text.startsWith("{")) {
 				try {
-					JsonNode entry = JSON.readTree(text);
-					String level = entry.path("level").asText("");
+					JsonNode entry = Json.MAPPER.readTree(text);
+					String level = entry.path("level").asString("");
 					if (!level.equals("error") && !level.equals("fatal")) {
 						continue;
 					}
-					message = entry.path("msg").asText(text);
+					message = entry.path("msg").asString(text);
 				}
-				catch (IOException ex) {
+				catch (JacksonException ex) {
 					// not JSON after all: keep the line
 				}
 			}

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What {@code runc delete} does for a container whose init has exited, without its process
@@ -57,14 +57,14 @@ final class StoppedRuncContainer {
 		}
 		JsonNode config = state.path("config");
 		if (state.path("rootless").asBoolean(false) || config.path("cgroups").path("Systemd").asBoolean(false)
-				|| !state.path("intel_rdt_path").asText("").isEmpty() || hasHooks(config.path("Hooks").path("poststop"))
-				|| !ownPidNamespace(config.path("namespaces"))) {
+				|| !state.path("intel_rdt_path").asString("").isEmpty()
+				|| hasHooks(config.path("Hooks").path("poststop")) || !ownPidNamespace(config.path("namespaces"))) {
 			return Optional.empty();
 		}
 		List<Path> cgroups = new ArrayList<>();
 		JsonNode paths = state.path("cgroup_paths");
 		for (var it = paths.properties().iterator(); it.hasNext();) {
-			String text = it.next().getValue().asText("");
+			String text = it.next().getValue().asString("");
 			Path path = Path.of(text).normalize();
 			if (!path.isAbsolute() || !path.startsWith(cgroupRoot) || path.equals(cgroupRoot) || text.contains("..")) {
 				return Optional.empty();
@@ -103,8 +103,8 @@ final class StoppedRuncContainer {
 
 	private static boolean ownPidNamespace(JsonNode namespaces) {
 		for (JsonNode ns : namespaces) {
-			if ("NEWPID".equals(ns.path("type").asText())) {
-				return ns.path("path").asText("").isEmpty();
+			if ("NEWPID".equals(ns.path("type").asString())) {
+				return ns.path("path").asString("").isEmpty();
 			}
 		}
 		return false;

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.HostOs;
 import io.rocketcri.engine.HostOsException;
 
@@ -46,8 +46,6 @@ final class SyncFifo implements AutoCloseable {
 		}
 
 	}
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	/** Queued by the reader when the pipe ends, so {@link #next} can tell "closed" from "slow". */
 	private static final Object END = new Object();
@@ -150,12 +148,12 @@ final class SyncFifo implements AutoCloseable {
 	}
 
 	static Message parse(String line) throws IOException {
-		JsonNode json = JSON.readTree(line);
+		JsonNode json = Json.read(line.getBytes(StandardCharsets.UTF_8));
 		JsonNode value = json.has("data") ? json.get("data") : json.has("pid") ? json.get("pid") : json.get("exit_code");
 		if (value == null || !value.canConvertToInt()) {
 			throw new IOException("unexpected message from conmon: " + line);
 		}
-		return new Message(value.intValue(), json.path("message").asText(""));
+		return new Message(value.asInt(), json.path("message").asString(""));
 	}
 
 	/**

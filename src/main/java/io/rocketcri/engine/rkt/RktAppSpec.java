@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The OCI runtime spec rocket-cri generates for every container, read back as {@code rkt app add}
@@ -28,7 +28,7 @@ final class RktAppSpec {
 		JsonNode process = spec.path("process");
 		List<String> argv = strings(process.path("args"));
 		List<String> env = strings(process.path("env"));
-		String cwd = process.path("cwd").asText(null);
+		String cwd = process.path("cwd").asString(null);
 		JsonNode user = process.path("user");
 		Long uid = user.hasNonNull("uid") ? user.get("uid").asLong() : null;
 		Long gid = user.hasNonNull("gid") ? user.get("gid").asLong() : null;
@@ -40,13 +40,14 @@ final class RktAppSpec {
 		});
 		List<RktCommands.AppArgs.Volume> volumes = new ArrayList<>();
 		for (JsonNode m : spec.path("mounts")) {
-			String destination = m.path("destination").asText("");
+			String destination = m.path("destination").asString("");
 			List<String> options = strings(m.path("options"));
-			boolean bind = "bind".equals(m.path("type").asText("")) || options.contains("bind") || options.contains("rbind");
+			boolean bind = "bind".equals(m.path("type").asString("")) || options.contains("bind") || options.contains("rbind");
 			if (!bind || destination.isEmpty() || STAGE1_PATHS.contains(destination)) {
 				continue;
 			}
-			volumes.add(new RktCommands.AppArgs.Volume(m.path("source").asText(), destination, options.contains("ro")));
+			volumes.add(
+					new RktCommands.AppArgs.Volume(m.path("source").asString(), destination, options.contains("ro")));
 		}
 		return new RktCommands.AppArgs(appName, rawLogName, argv, env, cwd, uid, gid, groups, volumes, limits(spec));
 	}
@@ -66,7 +67,7 @@ final class RktAppSpec {
 
 	private static List<String> strings(JsonNode array) {
 		List<String> values = new ArrayList<>();
-		array.forEach(v -> values.add(v.asText()));
+		array.forEach(v -> values.add(v.asString()));
 		return values;
 	}
 

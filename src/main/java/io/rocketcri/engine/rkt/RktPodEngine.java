@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.CommandRunner.Command;
 import io.rocketcri.engine.CommandRunner.CommandFailedException;
@@ -35,6 +34,7 @@ import io.rocketcri.failure.NotFound;
 import io.rocketcri.failure.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code rkt} runtime handler: a pod is an rkt app sandbox, each container an app in it, as

@@ -2,8 +2,9 @@ package io.rocketcri.engine.rkt;
 
 import java.io.IOException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What {@code rkt status --format=json} and {@code rkt app status --format=json} print, reduced
@@ -11,8 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * leaves out (an app that never started has no {@code started_at}) are zero.
  */
 final class RktStatus {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private RktStatus() {
 	}
@@ -45,14 +44,14 @@ final class RktStatus {
 
 	static App app(String json) throws IOException {
 		JsonNode node = parse(json, "rkt app status");
-		return new App(node.path("name").asText(""), node.path("state").asText("unknown"),
+		return new App(node.path("name").asString(""), node.path("state").asString("unknown"),
 				node.hasNonNull("exit_code") ? node.get("exit_code").asInt() : null, node.path("created_at").asLong(0),
 				node.path("started_at").asLong(0), node.path("finished_at").asLong(0));
 	}
 
 	static Pod pod(String json) throws IOException {
 		JsonNode node = parse(json, "rkt status");
-		return new Pod(node.path("name").asText(""), node.path("state").asText("unknown"));
+		return new Pod(node.path("name").asString(""), node.path("state").asString("unknown"));
 	}
 
 	private static JsonNode parse(String json, String what) throws IOException {
@@ -63,13 +62,13 @@ final class RktStatus {
 			throw new IOException(what + " printed no JSON object: " + abbreviate(text));
 		}
 		try {
-			JsonNode node = JSON.readTree(text.substring(start));
+			JsonNode node = Json.MAPPER.readTree(text.substring(start));
 			if (node == null || !node.isObject()) {
 				throw new IOException(what + " printed no JSON object: " + abbreviate(text));
 			}
 			return node;
 		}
-		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+		catch (JacksonException ex) {
 			throw new IOException(what + " printed unreadable JSON: " + abbreviate(text), ex);
 		}
 	}

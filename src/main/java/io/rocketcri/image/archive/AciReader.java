@@ -12,13 +12,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.reference.ImageReference;
 import io.rocketcri.image.registry.Descriptor;
 import io.rocketcri.image.registry.Manifest;
 import io.rocketcri.image.registry.MediaTypes;
 import io.rocketcri.image.registry.Platform;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns an App Container Image (appc spec, {@code spec/aci.md}) into an OCI image: the image
@@ -82,13 +83,13 @@ final class AciReader {
 			}
 		}
 		JsonNode m = ArchiveDocuments.json(staged.document(MANIFEST_FILE, "ACI"), "ACI manifest");
-		if (!m.isObject() || !"ImageManifest".equals(m.path("acKind").asText())) {
+		if (!m.isObject() || !"ImageManifest".equals(m.path("acKind").asString(""))) {
 			throw new ArchiveRefused("ACI manifest: acKind is not \"ImageManifest\"");
 		}
-		if (!m.path("acVersion").isTextual()) {
+		if (!m.path("acVersion").isString()) {
 			throw new ArchiveRefused("ACI manifest: acVersion is missing");
 		}
-		String name = m.path("name").asText("");
+		String name = m.path("name").asString("");
 		if (!AC_IDENTIFIER.matcher(name).matches()) {
 			throw new ArchiveRefused("ACI manifest: name \"" + name + "\" is not an AC identifier");
 		}
@@ -139,7 +140,7 @@ final class AciReader {
 		rootfsSection.put("diff_ids", diffIds);
 		config.put("rootfs", rootfsSection);
 		config.put("history", List.of(Map.of("created_by", "rocket-cri: rootfs of ACI " + name + ":" + tag)));
-		byte[] configBytes = ArchiveDocuments.JSON.writeValueAsString(config).getBytes(StandardCharsets.UTF_8);
+		byte[] configBytes = Json.MAPPER.writeValueAsString(config).getBytes(StandardCharsets.UTF_8);
 		Descriptor configDescriptor = Descriptor.of(MediaTypes.OCI_CONFIG, DockerSaveReader.sha256(configBytes),
 				configBytes.length);
 		blobs.put(configDescriptor.digest(), staged.write(configBytes));
@@ -149,7 +150,7 @@ final class AciReader {
 		manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
 		manifest.put("config", configDescriptor.json());
 		manifest.put("layers", layers.stream().map(Descriptor::json).toList());
-		byte[] raw = ArchiveDocuments.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8);
+		byte[] raw = Json.MAPPER.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8);
 		Manifest parsed = ArchiveDocuments.manifest(raw, what);
 		return List.of(new ArchiveImage(List.of(ref), parsed, ArchiveDocuments.config(configBytes, parsed, what), blobs,
 				true));
@@ -162,11 +163,11 @@ final class AciReader {
 		if (exec.isEmpty() || !exec.getFirst().startsWith("/")) {
 			throw new ArchiveRefused(what + ": app.exec must be a non-empty list starting with an absolute path");
 		}
-		if (!app.path("user").isTextual() || !app.path("group").isTextual()) {
+		if (!app.path("user").isString() || !app.path("group").isString()) {
 			throw new ArchiveRefused(what + ": app.user and app.group are required");
 		}
-		String user = owner(app.get("user").asText(), rootfs, true, what);
-		String group = owner(app.get("group").asText(), rootfs, false, what);
+		String user = owner(app.get("user").asString(), rootfs, true, what);
+		String group = owner(app.get("group").asString(), rootfs, false, what);
 		c.put("User", user + ":" + group);
 		List<String> env = new ArrayList<>();
 		for (Map.Entry<String, String> e : nameValues(app.path("environment"), "app.environment", what).entrySet()) {
@@ -181,7 +182,7 @@ final class AciReader {
 		}
 		c.put("Entrypoint", exec);
 		if (app.has("workingDirectory")) {
-			String dir = app.get("workingDirectory").asText("");
+			String dir = app.get("workingDirectory").asString("");
 			if (!dir.startsWith("/")) {
 				throw new ArchiveRefused(what + ": app.workingDirectory \"" + dir + "\" is not absolute");
 			}
@@ -191,9 +192,9 @@ final class AciReader {
 		for (JsonNode port : app.path("ports")) {
 			int first = port.path("port").asInt(0);
 			int count = port.path("count").asInt(1);
-			String protocol = port.path("protocol").asText("tcp");
+			String protocol = port.path("protocol").asString("tcp");
 			if (first < 1 || count < 1 || first + count - 1 > 65535) {
-				throw new ArchiveRefused(what + ": port " + port.path("name").asText() + " is outside 1-65535");
+				throw new ArchiveRefused(what + ": port " + port.path("name").asString("") + " is outside 1-65535");
 			}
 			for (int p = first; p < first + count; p++) {
 				ports.put(p + "/" + protocol, Map.of());
@@ -204,12 +205,13 @@ final class AciReader {
 		}
 		Map<String, Object> volumes = new TreeMap<>();
 		for (JsonNode mount : app.path("mountPoints")) {
-			String path = mount.path("path").asText("");
+			String path = mount.path("path").asString("");
 			if (!path.startsWith("/")) {
-				throw new ArchiveRefused(what + ": mount point " + mount.path("name").asText() + " has no absolute path");
+				throw new ArchiveRefused(
+						what + ": mount point " + mount.path("name").asString("") + " has no absolute path");
 			}
 			volumes.put(path, Map.of());
-			labels.put(LABEL_PREFIX + "mount." + mount.path("name").asText(),
+			labels.put(LABEL_PREFIX + "mount." + mount.path("name").asString(""),
 					path + (mount.path("readOnly").asBoolean(false) ? ":ro" : ""));
 		}
 		if (!volumes.isEmpty()) {
@@ -249,7 +251,7 @@ final class AciReader {
 			List<Descriptor> layers, List<String> diffIds, Map<String, Path> blobs) throws IOException {
 		List<String> missing = new ArrayList<>();
 		for (JsonNode dep : list) {
-			String imageName = dep.path("imageName").asText("");
+			String imageName = dep.path("imageName").asString("");
 			Map<String, String> depLabels = nameValues(dep.path("labels"), "dependency labels", what);
 			String reference = imageName + ":" + depLabels.getOrDefault("version", "latest").replace('+', '_');
 			Optional<Dependency> found = AC_IDENTIFIER.matcher(imageName).matches() ? dependencies.find(reference)
@@ -259,7 +261,7 @@ final class AciReader {
 				continue;
 			}
 			Dependency d = found.get();
-			String wantedId = dep.path("imageID").asText("");
+			String wantedId = dep.path("imageID").asString("");
 			String storedId = d.config().labels().get(LABEL_PREFIX + "image-id");
 			if (!wantedId.isEmpty() && !wantedId.equals(storedId)) {
 				throw new ArchiveRefused(what + ": dependency " + reference + " must have image ID " + wantedId
@@ -285,11 +287,11 @@ final class AciReader {
 			throw new ArchiveRefused(what + ": " + field + " is not a list");
 		}
 		for (JsonNode item : list) {
-			if (!item.path("name").isTextual() || !item.path("value").isTextual()) {
+			if (!item.path("name").isString() || !item.path("value").isString()) {
 				throw new ArchiveRefused(what + ": every entry of " + field + " needs a name and a string value");
 			}
-			if (out.put(item.get("name").asText(), item.get("value").asText()) != null) {
-				throw new ArchiveRefused(what + ": " + field + " names \"" + item.get("name").asText() + "\" twice");
+			if (out.put(item.get("name").asString(), item.get("value").asString()) != null) {
+				throw new ArchiveRefused(what + ": " + field + " names \"" + item.get("name").asString() + "\" twice");
 			}
 		}
 		return out;

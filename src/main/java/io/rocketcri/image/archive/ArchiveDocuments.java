@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.reference.ImageReference;
@@ -16,18 +15,17 @@ import io.rocketcri.image.registry.Manifest;
 import io.rocketcri.image.registry.ManifestParser;
 import io.rocketcri.image.registry.MediaTypes;
 import io.rocketcri.image.registry.Platform;
+import tools.jackson.databind.JsonNode;
 
 /** JSON documents of archives, parsed with the reason for a refusal spelled out. */
 final class ArchiveDocuments {
-
-	static final ObjectMapper JSON = new ObjectMapper();
 
 	private ArchiveDocuments() {
 	}
 
 	static JsonNode json(byte[] bytes, String what) throws ArchiveRefused {
 		try {
-			JsonNode node = JSON.readTree(bytes);
+			JsonNode node = Json.read(bytes);
 			if (node == null || node.isMissingNode()) {
 				throw new ArchiveRefused(what + " is empty");
 			}
@@ -105,7 +103,7 @@ final class ArchiveDocuments {
 	static List<String> texts(JsonNode array) {
 		List<String> out = new ArrayList<>();
 		if (array != null && array.isArray()) {
-			array.forEach(n -> out.add(n.asText()));
+			array.forEach(n -> out.add(n.asString("")));
 		}
 		return out;
 	}

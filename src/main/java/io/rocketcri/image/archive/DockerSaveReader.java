@@ -9,13 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.reference.ImageReference;
 import io.rocketcri.image.registry.Manifest;
 import io.rocketcri.image.registry.Descriptor;
 import io.rocketcri.image.registry.MediaTypes;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a {@code docker save} archive: {@code manifest.json} lists, per image, its config file,
@@ -52,10 +53,10 @@ final class DockerSaveReader {
 	}
 
 	private static ArchiveImage image(StagedArchive staged, JsonNode entry, String what) throws IOException {
-		if (!entry.isObject() || !entry.path("Config").isTextual() || !entry.path("Layers").isArray()) {
+		if (!entry.isObject() || !entry.path("Config").isString() || !entry.path("Layers").isArray()) {
 			throw new ArchiveRefused(what + " has no Config file name and Layers list");
 		}
-		String configName = entry.get("Config").asText();
+		String configName = entry.get("Config").asString();
 		StagedArchive.Member configMember = staged.require(configName, what);
 		checkNamedDigest(configName, configMember, what);
 		byte[] configBytes = staged.document(configName, what);
@@ -73,7 +74,7 @@ final class DockerSaveReader {
 		manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
 		manifest.put("config", Descriptor.of(MediaTypes.DOCKER_CONFIG, configMember.digest(), configMember.size()).json());
 		manifest.put("layers", layers);
-		byte[] raw = ArchiveDocuments.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8);
+		byte[] raw = Json.MAPPER.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8);
 		Manifest parsed = ArchiveDocuments.manifest(raw, what);
 		ImageConfig config = ArchiveDocuments.config(configBytes, parsed, what);
 		List<String> tags = ArchiveDocuments.texts(entry.get("RepoTags"));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.registry.Descriptor;
 import io.rocketcri.image.registry.Manifest;
@@ -109,8 +110,8 @@ final class OciArchiveWriter {
 		tar.file(name, content.length, new ByteArrayInputStream(content));
 	}
 
-	private static byte[] json(Object value) throws IOException {
-		return ArchiveDocuments.JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+	private static byte[] json(Object value) {
+		return Json.MAPPER.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
 	}
 
 }

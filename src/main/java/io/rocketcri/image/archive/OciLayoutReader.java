@@ -8,13 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.reference.ImageReference;
 import io.rocketcri.image.registry.Descriptor;
 import io.rocketcri.image.registry.Manifest;
 import io.rocketcri.image.registry.Platform;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads an OCI image layout (image-spec image-layout.md): {@code oci-layout}, {@code index.json},
@@ -45,7 +45,7 @@ final class OciLayoutReader {
 
 	static List<ArchiveImage> read(StagedArchive staged) throws IOException {
 		JsonNode layout = ArchiveDocuments.json(staged.document(LAYOUT_FILE, "OCI layout"), "oci-layout");
-		if (!layout.path("imageLayoutVersion").isTextual()) {
+		if (!layout.path("imageLayoutVersion").isString()) {
 			throw new ArchiveRefused("oci-layout has no imageLayoutVersion: not an OCI image layout");
 		}
 		Manifest index = ArchiveDocuments.manifest(staged.document(INDEX_FILE, "OCI layout"), "index.json");

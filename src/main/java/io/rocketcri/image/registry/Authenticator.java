@@ -1,8 +1,5 @@
 package io.rocketcri.image.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -15,6 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+
+import io.rocketcri.config.Json;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Answers a registry's 401 challenge with an {@code Authorization} header, following the
@@ -37,8 +37,6 @@ final class Authenticator {
 	static final String CLIENT_ID = "rocket-cri";
 
 	private static final int MAX_TOKEN_RESPONSE = 1 << 20;
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final HttpClient http;
 
@@ -153,15 +151,15 @@ final class Authenticator {
 		}
 		JsonNode body;
 		try (InputStream in = response.body()) {
-			body = JSON.readTree(in.readNBytes(MAX_TOKEN_RESPONSE));
+			body = Json.read(in.readNBytes(MAX_TOKEN_RESPONSE));
 		}
 		catch (IOException ex) {
 			throw RegistryFailures.failure(action, endpoint, fetching + "response is not JSON: " + ex.getMessage(), 0,
 					ex);
 		}
-		String token = body.path("token").asText("");
+		String token = body.path("token").asString("");
 		if (token.isEmpty()) {
-			token = body.path("access_token").asText("");
+			token = body.path("access_token").asString("");
 		}
 		if (token.isEmpty()) {
 			throw RegistryFailures.failure(action, endpoint, fetching + "response has neither token nor access_token",

@@ -1,8 +1,5 @@
 package io.rocketcri.image.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +8,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.rocketcri.config.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Credentials from docker config.json files ({@code /root/.docker/config.json}, kubelet's
@@ -27,8 +28,6 @@ import java.util.Map;
 public final class DockerConfigCredentials {
 
 	private static final DockerConfigCredentials NONE = new DockerConfigCredentials(Map.of());
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	/** Canonical host → credentials. */
 	private final Map<String, RegistryCredentials> byHost;
@@ -53,12 +52,12 @@ public final class DockerConfigCredentials {
 		for (Path file : files) {
 			JsonNode root;
 			try {
-				root = JSON.readTree(Files.readAllBytes(file));
+				root = Json.MAPPER.readTree(Files.readAllBytes(file));
 			}
 			catch (NoSuchFileException ex) {
 				continue;
 			}
-			catch (com.fasterxml.jackson.core.JacksonException ex) {
+			catch (JacksonException ex) {
 				throw new IllegalArgumentException(
 						"reading registry credentials " + file + ": not valid JSON: " + ex.getOriginalMessage(), ex);
 			}
@@ -92,7 +91,7 @@ public final class DockerConfigCredentials {
 
 	private static String text(JsonNode node, String field) {
 		JsonNode value = node.get(field);
-		return (value != null && value.isTextual()) ? value.asText() : null;
+		return (value != null && value.isString()) ? value.asString() : null;
 	}
 
 	@Override

@@ -1,13 +1,13 @@
 package io.rocketcri.image.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.rocketcri.config.Json;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads manifest documents: OCI index and image manifest, Docker manifest list and schema2.
@@ -15,8 +15,6 @@ import java.util.Map;
  * response's Content-Type for documents that omit it, as older OCI manifests may.
  */
 public final class ManifestParser {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private ManifestParser() {
 	}
@@ -31,7 +29,7 @@ public final class ManifestParser {
 	public static Manifest parse(byte[] raw, String contentType, String digest) {
 		JsonNode root;
 		try {
-			root = JSON.readTree(raw);
+			root = Json.read(raw);
 		}
 		catch (IOException ex) {
 			throw new IllegalArgumentException("manifest is not valid JSON: " + ex.getMessage(), ex);
@@ -43,7 +41,7 @@ public final class ManifestParser {
 		if (mediaType == null && contentType != null) {
 			mediaType = contentType.split(";", 2)[0].strip();
 		}
-		if (MediaTypes.isSchema1(mediaType) || root.path("schemaVersion").asInt() == 1) {
+		if (MediaTypes.isSchema1(mediaType) || root.path("schemaVersion").asInt(0) == 1) {
 			throw new IllegalArgumentException("manifest is Docker schema1 (" + mediaType
 					+ "), a format this runtime does not pull; push the image again with a current client");
 		}
@@ -88,9 +86,9 @@ public final class ManifestParser {
 			throw new IllegalArgumentException("manifest " + where + " has no valid size");
 		}
 		List<String> urls = new ArrayList<>();
-		node.path("urls").forEach(url -> urls.add(url.asText()));
+		node.path("urls").forEach(url -> urls.add(url.asString("")));
 		Map<String, String> annotations = new LinkedHashMap<>();
-		node.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+		node.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asString("")));
 		Platform platform = null;
 		JsonNode p = node.get("platform");
 		if (p != null && p.isObject() && text(p, "os") != null && text(p, "architecture") != null) {
@@ -101,7 +99,7 @@ public final class ManifestParser {
 
 	private static String text(JsonNode node, String field) {
 		JsonNode value = node.get(field);
-		return (value != null && value.isTextual()) ? value.asText() : null;
+		return (value != null && value.isString()) ? value.asString() : null;
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.rocketcri.image.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -16,6 +13,9 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
 
+import io.rocketcri.config.Json;
+import tools.jackson.databind.JsonNode;
+
 /**
  * Turns HTTP statuses and transport exceptions into {@link RegistryException}s whose message reads
  * "{@code <action> from <registry>: <reason>}", the reason being the status line plus the
@@ -26,8 +26,6 @@ final class RegistryFailures {
 
 	/** Enough of an error body to quote; registries send short JSON, proxies may send HTML pages. */
 	private static final int MAX_ERROR_BODY = 4096;
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private RegistryFailures() {
 	}
@@ -151,12 +149,12 @@ final class RegistryFailures {
 			return "";
 		}
 		try {
-			JsonNode errors = JSON.readTree(body).path("errors");
+			JsonNode errors = Json.read(body).path("errors");
 			if (errors.isArray() && !errors.isEmpty()) {
 				List<String> parts = new ArrayList<>();
 				for (JsonNode error : errors) {
-					String code = error.path("code").asText("");
-					String message = error.path("message").asText("");
+					String code = error.path("code").asString("");
+					String message = error.path("message").asString("");
 					parts.add(code.isEmpty() ? message : message.isEmpty() ? code : code + ": " + message);
 				}
 				return String.join("; ", parts);

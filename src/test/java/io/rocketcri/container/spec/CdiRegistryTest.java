@@ -6,14 +6,14 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.cri.api.CDIDevice;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.KeyValue;
 import io.rocketcri.failure.InvalidArgument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,10 +66,10 @@ class CdiRegistryTest {
 		assertThat(applied.getMounts(0).getReadonly()).isTrue();
 		assertThat(applied.getEnvsList()).extracting(KeyValue::getKey).containsExactly("A", "GPU_DRIVER", "GPU");
 
-		ObjectNode spec = new ObjectMapper().createObjectNode();
+		ObjectNode spec = Json.MAPPER.createObjectNode();
 		edits.addHooks(spec);
-		assertThat(spec.at("/hooks/createContainer/0/path").asText()).isEqualTo("/usr/bin/gpu-hook");
-		assertThat(spec.at("/hooks/createContainer/0/args/1").asText()).isEqualTo("0");
+		assertThat(spec.at("/hooks/createContainer/0/path").asString()).isEqualTo("/usr/bin/gpu-hook");
+		assertThat(spec.at("/hooks/createContainer/0/args/1").asString()).isEqualTo("0");
 		assertThat(spec.at("/hooks/createContainer/0/timeout").asInt()).isEqualTo(5);
 	}
 

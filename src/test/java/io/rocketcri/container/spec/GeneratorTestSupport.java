@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.LinuxContainerSecurityContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs the generator over {@link SpecFixtures}' pod, image and container with one change at a

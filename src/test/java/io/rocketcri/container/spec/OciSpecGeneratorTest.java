@@ -2,10 +2,10 @@ package io.rocketcri.container.spec;
 
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +18,7 @@ class OciSpecGeneratorTest extends GeneratorTestSupport {
 
 		assertThat(iterable(spec)).containsExactly("ociVersion", "process", "root", "hostname", "mounts", "annotations",
 				"linux");
-		assertThat(spec.path("ociVersion").asText()).isEqualTo("1.0.2");
+		assertThat(spec.path("ociVersion").asString()).isEqualTo("1.0.2");
 		assertThat(spec.path("root").toString())
 			.isEqualTo("{\"path\":\"" + this.rootfs + "\",\"readonly\":false}");
 		assertThat(iterable(spec.path("process"))).containsExactly("terminal", "user", "args", "env", "cwd",
@@ -32,7 +32,7 @@ class OciSpecGeneratorTest extends GeneratorTestSupport {
 		JsonNode annotations = generate((c) -> c.putAnnotations("team", "web")
 			.putAnnotations("io.kubernetes.cri.container-type", "forged")).path("annotations");
 
-		assertThat(new ObjectMapper().convertValue(annotations, Map.class)).containsExactlyInAnyOrderEntriesOf(Map.of(
+		assertThat(Json.MAPPER.convertValue(annotations, Map.class)).containsExactlyInAnyOrderEntriesOf(Map.of(
 				"team", "web", "io.kubernetes.cri.container-type", "container", "io.kubernetes.cri.container-name", "app",
 				"io.kubernetes.cri.sandbox-id", SpecFixtures.SANDBOX_ID, "io.kubernetes.cri.sandbox-name", "web",
 				"io.kubernetes.cri.sandbox-namespace", "default", "io.kubernetes.cri.sandbox-uid", "pod-uid-1",
@@ -43,15 +43,14 @@ class OciSpecGeneratorTest extends GeneratorTestSupport {
 	void imageNameFallsBackToTheResolvedReference() {
 		JsonNode annotations = generate((c) -> c.getImageBuilder().clearUserSpecifiedImage()).path("annotations");
 
-		assertThat(annotations.path("io.kubernetes.cri.image-name").asText()).isEqualTo("sha256:abcd");
+		assertThat(annotations.path("io.kubernetes.cri.image-name").asString()).isEqualTo("sha256:abcd");
 	}
 
 	@Test
 	void theSpecRoundTripsThroughJsonUnchanged() throws Exception {
 		ObjectNode spec = generate(security((sc) -> sc.setPrivileged(false)));
-		ObjectMapper json = new ObjectMapper();
 
-		JsonNode reread = json.readTree(json.writeValueAsBytes(spec));
+		JsonNode reread = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(spec));
 
 		assertThat(reread.toString()).isEqualTo(spec.toString());
 		assertThat(reread.path("process").path("user").path("umask").isIntegralNumber()).isTrue();
@@ -59,9 +58,7 @@ class OciSpecGeneratorTest extends GeneratorTestSupport {
 	}
 
 	private static java.util.List<String> iterable(JsonNode node) {
-		java.util.List<String> out = new java.util.ArrayList<>();
-		node.fieldNames().forEachRemaining(out::add);
-		return out;
+		return new java.util.ArrayList<>(node.propertyNames());
 	}
 
 }

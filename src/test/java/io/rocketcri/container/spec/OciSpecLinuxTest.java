@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rocketcri.cri.api.Capability;
 import io.rocketcri.cri.api.CDIDevice;
 import io.rocketcri.cri.api.Device;
@@ -18,6 +17,7 @@ import io.rocketcri.failure.InvalidArgument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,10 +60,10 @@ class OciSpecLinuxTest extends GeneratorTestSupport {
 		JsonNode named = generate(nothing(), SpecFixtures.image(), new PodResources(null, null, Path.of("/run/u"), null,
 				null, null, null, null, "/kubepods", "override"));
 
-		assertThat(own.path("hostname").asText()).isEqualTo("web-0");
+		assertThat(own.path("hostname").asString()).isEqualTo("web-0");
 		assertThat(host.has("hostname")).isFalse();
 		assertThat(texts(host.path("process").path("env"))).contains("HOSTNAME=web-0");
-		assertThat(named.path("hostname").asText()).isEqualTo("override");
+		assertThat(named.path("hostname").asString()).isEqualTo("override");
 		assertThat(texts(named.path("process").path("env"))).contains("HOSTNAME=override");
 	}
 
@@ -97,7 +97,7 @@ class OciSpecLinuxTest extends GeneratorTestSupport {
 	void cgroupsPathIsTheParentThenTheContainerId(String parent, String expectedPrefix) {
 		JsonNode spec = generate(nothing(), SpecFixtures.image(), PodResources.hostNamespaces(parent));
 
-		assertThat(spec.path("linux").path("cgroupsPath").asText())
+		assertThat(spec.path("linux").path("cgroupsPath").asString())
 			.isEqualTo(expectedPrefix + SpecFixtures.CONTAINER_ID);
 	}
 
@@ -225,7 +225,7 @@ class OciSpecLinuxTest extends GeneratorTestSupport {
 		JsonNode linux = generate(security((sc) -> sc.setPrivileged(true))).path("linux");
 
 		assertThat(rules(linux.path("resources").path("devices"))).containsExactly("allow rwm");
-		assertThat(linux.path("devices").findValuesAsText("path")).containsExactly("/dev/null", "/dev/zero",
+		assertThat(linux.path("devices").findValuesAsString("path")).containsExactly("/dev/null", "/dev/zero",
 				"/dev/nvidia0", "/dev/nvidiactl", "/dev/sda");
 	}
 
@@ -304,7 +304,7 @@ class OciSpecLinuxTest extends GeneratorTestSupport {
 
 		switch (expected) {
 			case "none" -> assertThat(linux.has("seccomp")).isFalse();
-			case "default" -> assertThat(linux.path("seccomp").path("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
+			case "default" -> assertThat(linux.path("seccomp").path("defaultAction").asString()).isEqualTo("SCMP_ACT_ERRNO");
 			default -> assertThat(texts(linux.path("seccomp").path("syscalls").get(0).path("names")))
 				.containsExactly(expected);
 		}
@@ -376,20 +376,20 @@ class OciSpecLinuxTest extends GeneratorTestSupport {
 			StringBuilder s = new StringBuilder(r.path("allow").asBoolean() ? "allow" : "deny");
 			if (r.has("type")) {
 				s.append(' ')
-					.append(r.path("type").asText())
+					.append(r.path("type").asString())
 					.append(' ')
-					.append(r.has("major") ? r.path("major").asText() : "*")
+					.append(r.has("major") ? r.path("major").asString() : "*")
 					.append(':')
-					.append(r.has("minor") ? r.path("minor").asText() : "*");
+					.append(r.has("minor") ? r.path("minor").asString() : "*");
 			}
-			out.add(s.append(' ').append(r.path("access").asText()).toString());
+			out.add(s.append(' ').append(r.path("access").asString()).toString());
 		}
 		return out;
 	}
 
 	static List<String> namespaces(JsonNode namespaces) {
 		List<String> out = new java.util.ArrayList<>();
-		namespaces.forEach((n) -> out.add(n.path("type").asText() + (n.has("path") ? "=" + n.path("path").asText() : "")));
+		namespaces.forEach((n) -> out.add(n.path("type").asString() + (n.has("path") ? "=" + n.path("path").asString() : "")));
 		return out;
 	}
 

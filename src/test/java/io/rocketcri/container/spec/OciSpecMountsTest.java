@@ -3,7 +3,6 @@ package io.rocketcri.container.spec;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rocketcri.cri.api.IDMapping;
 import io.rocketcri.cri.api.ImageSpec;
 import io.rocketcri.cri.api.Mount;
@@ -12,6 +11,7 @@ import io.rocketcri.failure.InvalidArgument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,7 +106,7 @@ class OciSpecMountsTest extends GeneratorTestSupport {
 			assertThat(spec.path("linux").has("rootfsPropagation")).isFalse();
 		}
 		else {
-			assertThat(spec.path("linux").path("rootfsPropagation").asText()).isEqualTo(rootfs);
+			assertThat(spec.path("linux").path("rootfsPropagation").asString()).isEqualTo(rootfs);
 		}
 	}
 
@@ -116,7 +116,7 @@ class OciSpecMountsTest extends GeneratorTestSupport {
 			.addMounts(bind("/a", "/h/a").toBuilder().setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER))
 			.addMounts(bind("/b", "/h/b").toBuilder().setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL)));
 
-		assertThat(spec.path("linux").path("rootfsPropagation").asText()).isEqualTo("rshared");
+		assertThat(spec.path("linux").path("rootfsPropagation").asString()).isEqualTo("rshared");
 	}
 
 	@Test
@@ -187,7 +187,7 @@ class OciSpecMountsTest extends GeneratorTestSupport {
 	static List<String> lines(JsonNode mounts) {
 		List<String> out = new ArrayList<>();
 		for (JsonNode m : mounts) {
-			out.add(m.path("destination").asText() + " " + m.path("type").asText() + " " + m.path("source").asText() + " "
+			out.add(m.path("destination").asString() + " " + m.path("type").asString() + " " + m.path("source").asString() + " "
 					+ String.join(",", texts(m.path("options"))));
 		}
 		return out;
@@ -195,7 +195,7 @@ class OciSpecMountsTest extends GeneratorTestSupport {
 
 	static List<String> destinations(JsonNode mounts) {
 		List<String> out = new ArrayList<>();
-		mounts.forEach((m) -> out.add(m.path("destination").asText()));
+		mounts.forEach((m) -> out.add(m.path("destination").asString()));
 		return out;
 	}
 

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import io.rocketcri.cri.api.Capability;
 import io.rocketcri.cri.api.Int64Value;
@@ -16,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,7 +106,7 @@ class OciSpecProcessTest extends GeneratorTestSupport {
 
 		JsonNode spec = generate((c) -> c.setWorkingDir(criDir), image, SpecFixtures.podResources());
 
-		assertThat(spec.path("process").path("cwd").asText()).isEqualTo(expected);
+		assertThat(spec.path("process").path("cwd").asString()).isEqualTo(expected);
 	}
 
 	@Test

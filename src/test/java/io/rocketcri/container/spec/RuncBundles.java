@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs generated specs with the host's runc ({@code runc run}, foreground, no terminal) in
@@ -28,8 +28,6 @@ final class RuncBundles implements AutoCloseable {
 	}
 
 	private static final AtomicInteger COUNTER = new AtomicInteger();
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final Path dir;
 
@@ -49,7 +47,7 @@ final class RuncBundles implements AutoCloseable {
 
 	Outcome run(String id, ObjectNode spec) throws IOException, InterruptedException {
 		Path bundle = Files.createDirectories(this.dir.resolve("bundle-" + id));
-		JSON.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), spec);
+		Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), spec);
 		this.ids.add(id);
 		Path out = bundle.resolve("stdout");
 		Path err = bundle.resolve("stderr");

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rocketcri.cri.api.ContainerConfig;
 import io.rocketcri.cri.api.ContainerMetadata;
 import io.rocketcri.cri.api.ImageSpec;
@@ -18,6 +17,7 @@ import io.rocketcri.cri.api.NamespaceMode;
 import io.rocketcri.cri.api.NamespaceOption;
 import io.rocketcri.cri.api.PodSandboxConfig;
 import io.rocketcri.cri.api.PodSandboxMetadata;
+import tools.jackson.databind.JsonNode;
 
 /** Inputs for spec generation tests: a typical pod, container and image, each easy to vary. */
 final class SpecFixtures {
@@ -92,7 +92,7 @@ final class SpecFixtures {
 
 	static List<String> texts(JsonNode array) {
 		List<String> out = new ArrayList<>();
-		array.forEach((n) -> out.add(n.asText()));
+		array.forEach((n) -> out.add(n.asString()));
 		return out;
 	}
 

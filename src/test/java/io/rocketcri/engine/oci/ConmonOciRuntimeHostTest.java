@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.ExecutableLocator;
 import io.rocketcri.engine.LinuxHostOs;
 import io.rocketcri.engine.ProcessCommandRunner;
@@ -102,9 +103,9 @@ class ConmonOciRuntimeHostTest extends OciRuntimeContractTest {
 		runtime.start(id);
 		Path stateDir = stateRoot.resolve("runc").resolve(id);
 		List<Path> cgroups = new ArrayList<>();
-		new com.fasterxml.jackson.databind.ObjectMapper().readTree(stateDir.resolve("state.json").toFile())
+		Json.MAPPER.readTree(stateDir.resolve("state.json").toFile())
 			.path("cgroup_paths")
-			.forEach(p -> cgroups.add(Path.of(p.asText())));
+			.forEach(p -> cgroups.add(Path.of(p.asString())));
 		assertThat(cgroups).isNotEmpty().allMatch(Files::isDirectory);
 		runtime.kill(id, 9, false);
 		runtime.awaitExit(id, Duration.ofSeconds(10));

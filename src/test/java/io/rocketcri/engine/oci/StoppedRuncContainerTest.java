@@ -4,17 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StoppedRuncContainerTest {
-
-	static final ObjectMapper JSON = new ObjectMapper();
 
 	static final long STARTED = 4242;
 
@@ -37,7 +35,7 @@ class StoppedRuncContainerTest {
 		Files.createDirectories(this.cgroupRoot.resolve("pids/pods/c1"));
 		this.stateDir = Files.createDirectories(this.dir.resolve("runc/c1"));
 		Files.writeString(this.stateDir.resolve("state.json"), "{}");
-		this.state = (ObjectNode) JSON.readTree("""
+		this.state = (ObjectNode) Json.MAPPER.readTree("""
 				{"id": "c1", "init_process_pid": 123, "init_process_start": %d, "rootless": false,
 				 "intel_rdt_path": "",
 				 "cgroup_paths": {"memory": "%s", "pids": "%s"},
@@ -86,17 +84,25 @@ class StoppedRuncContainerTest {
 
 	@Test
 	void noPidNamespaceIsLeftToRunc() {
-		this.state.with("config").putArray("namespaces").addObject().put("type", "NEWNET").put("path", "");
+		this.state.withObjectProperty("config")
+			.putArray("namespaces")
+			.addObject()
+			.put("type", "NEWNET")
+			.put("path", "");
 		assertThat(read(EXITED)).isEmpty();
 	}
 
 	@Test
 	void poststopHooksTheSystemdDriverRootlessAndRdtAreLeftToRunc() throws Exception {
 		ObjectNode original = this.state.deepCopy();
-		this.state.with("config").with("Hooks").putArray("poststop").addObject().put("path", "/bin/true");
+		this.state.withObjectProperty("config")
+			.withObjectProperty("Hooks")
+			.putArray("poststop")
+			.addObject()
+			.put("path", "/bin/true");
 		assertThat(read(EXITED)).isEmpty();
 		this.state = original.deepCopy();
-		this.state.with("config").with("cgroups").put("Systemd", true);
+		this.state.withObjectProperty("config").withObjectProperty("cgroups").put("Systemd", true);
 		assertThat(read(EXITED)).isEmpty();
 		this.state = original.deepCopy();
 		this.state.put("rootless", true);
@@ -110,11 +116,11 @@ class StoppedRuncContainerTest {
 
 	@Test
 	void cgroupPathsOutsideTheCgroupFileSystemAreLeftToRunc() {
-		this.state.with("cgroup_paths").put("pids", "/etc");
+		this.state.withObjectProperty("cgroup_paths").put("pids", "/etc");
 		assertThat(read(EXITED)).isEmpty();
-		this.state.with("cgroup_paths").put("pids", this.cgroupRoot + "/pids/../../etc");
+		this.state.withObjectProperty("cgroup_paths").put("pids", this.cgroupRoot + "/pids/../../etc");
 		assertThat(read(EXITED)).isEmpty();
-		this.state.with("cgroup_paths").put("pids", this.cgroupRoot.toString());
+		this.state.withObjectProperty("cgroup_paths").put("pids", this.cgroupRoot.toString());
 		assertThat(read(EXITED)).isEmpty();
 	}
 

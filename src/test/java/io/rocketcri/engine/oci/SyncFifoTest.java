@@ -1,5 +1,6 @@
 package io.rocketcri.engine.oci;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,18 @@ class SyncFifoTest {
 
 			assertThat(fifo.next(Duration.ofSeconds(5))).isNull();
 		}
+	}
+
+	@Test
+	void aLineThatIsNotJsonIsAnErrorNotAnEnd() throws Exception {
+		try (SyncFifo fifo = SyncFifo.open(this.host, this.dir, "c6", 1)) {
+			shellWritingToFd3(fifo, "echo '{\"pid\": ' >&3").waitFor();
+
+			assertThatThrownBy(() -> fifo.next(Duration.ofSeconds(5))).isInstanceOf(IOException.class)
+				.hasMessageStartingWith("reading conmon's sync pipe " + fifo.path() + ": Unexpected end-of-input");
+		}
+		assertThatThrownBy(() -> SyncFifo.parse("{\"pid\": \"x\"}")).isInstanceOf(IOException.class)
+			.hasMessage("unexpected message from conmon: {\"pid\": \"x\"}");
 	}
 
 	@Test

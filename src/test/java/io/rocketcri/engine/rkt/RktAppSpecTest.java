@@ -3,18 +3,16 @@ package io.rocketcri.engine.rkt;
 import java.nio.file.Path;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RktAppSpecTest {
 
-	static final ObjectMapper JSON = new ObjectMapper();
-
 	static ObjectNode spec(String json) throws Exception {
-		return (ObjectNode) JSON.readTree(json);
+		return (ObjectNode) Json.MAPPER.readTree(json);
 	}
 
 	@Test

@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.CommandRunner.Command;
 import io.rocketcri.engine.CommandRunner.CommandFailedException;
 import io.rocketcri.engine.FakeHostOs;
@@ -26,6 +25,7 @@ import io.rocketcri.testsupport.ScriptedCommandRunner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
 
 import static io.rocketcri.testsupport.ScriptedCommandRunner.exit;
 import static io.rocketcri.testsupport.ScriptedCommandRunner.ok;
@@ -428,7 +428,7 @@ class RktPodEngineTest {
 			.hasMessageContaining("attaching to container " + CTR).hasMessageContaining("runtime handler \"rkt\"");
 		assertThatThrownBy(() -> engine.exec(CTR, List.of("sh"), true, true)).isInstanceOf(FailedPrecondition.class)
 			.hasMessageContaining("with a terminal");
-		assertThatThrownBy(() -> engine.updateResources(CTR, new ObjectMapper().createObjectNode()))
+		assertThatThrownBy(() -> engine.updateResources(CTR, Json.MAPPER.createObjectNode()))
 			.isInstanceOf(FailedPrecondition.class).hasMessageContaining("updating the resources");
 		assertThatThrownBy(() -> engine.mountImageVolume(CTR, 0, List.of(), "", null))
 			.isInstanceOf(FailedPrecondition.class);
@@ -487,7 +487,7 @@ class RktPodEngineTest {
 	}
 
 	private ObjectNode spec() throws IOException {
-		return (ObjectNode) new ObjectMapper().readTree("""
+		return (ObjectNode) Json.MAPPER.readTree("""
 				{"process":{"args":["/bin/sh","-c","echo hi"],"env":["PATH=/bin","GREETING=hi there"],"cwd":"/srv",
 				 "user":{"uid":1000,"gid":1000,"additionalGids":[1000,4]}},
 				 "mounts":[{"destination":"/proc","type":"proc","source":"proc"},

@@ -39,6 +39,12 @@ class RktStatusTest {
 	}
 
 	@Test
+	void unreadableJsonIsAnErrorThatQuotesTheOutput() {
+		assertThatThrownBy(() -> RktStatus.pod("{\"name\":\"u\",")).isInstanceOf(IOException.class)
+			.hasMessage("rkt status printed unreadable JSON: {\"name\":\"u\",");
+	}
+
+	@Test
 	void noJsonIsAnErrorThatQuotesTheOutput() {
 		assertThatThrownBy(() -> RktStatus.app("error: pod not found")).isInstanceOf(IOException.class)
 			.hasMessageContaining("rkt app status printed no JSON object: error: pod not found");

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rocketcri.config.Json;
 import io.rocketcri.testsupport.Blob;
 import io.rocketcri.testsupport.BuiltImage;
 import io.rocketcri.testsupport.LayerBuilder;
@@ -27,8 +27,6 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * writer for hostile members.
  */
 final class ArchiveFixtures {
-
-	static final ObjectMapper JSON = new ObjectMapper();
 
 	private ArchiveFixtures() {
 	}
@@ -219,12 +217,7 @@ final class ArchiveFixtures {
 	}
 
 	static byte[] json(Object value) {
-		try {
-			return JSON.writeValueAsBytes(value);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return Json.MAPPER.writeValueAsBytes(value);
 	}
 
 	static Member jsonFile(String name, Object value) {

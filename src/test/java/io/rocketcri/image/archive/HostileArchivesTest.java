@@ -138,6 +138,12 @@ class HostileArchivesTest {
 					return replaceIn(archive, "layer0/layer.tar", Member.file("layer0/layer.tar",
 							LayerBuilder.create().file("etc/motd", "evil\n").tar()));
 				}),
+				refused("docker save config not JSON", "the image config is not valid: Unexpected character", () -> {
+					byte[] layer = LayerBuilder.create().file("etc/motd", "hi\n").tar();
+					return tar(List.of(Member.file("config.json", "{not json}"), Member.dir("layer0/"),
+							Member.file("layer0/layer.tar", layer), jsonFile("manifest.json", List.of(Map.of("Config",
+									"config.json", "RepoTags", List.of("busybox:x"), "Layers", List.of("layer0/layer.tar"))))));
+				}),
 				refused("docker save image without a name", "no RepoTags", () -> {
 					BuiltImage image = dockerImage();
 					byte[] archive = ArchiveFixtures.dockerSave(Map.of("busybox:x", image));

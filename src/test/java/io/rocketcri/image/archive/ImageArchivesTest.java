@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.rocketcri.config.Json;
 import io.rocketcri.failure.InvalidArgument;
 import io.rocketcri.image.ImageRecord;
 import io.rocketcri.image.ImageService;
@@ -24,6 +24,7 @@ import io.rocketcri.testsupport.OciImageBuilder.Compression;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import static io.rocketcri.image.archive.ArchiveFixtures.aci;
 import static io.rocketcri.image.archive.ArchiveFixtures.aciManifest;
@@ -91,11 +92,10 @@ class ImageArchivesTest {
 			.containsEntry("io.rocketcri.appc.mount.data", "/var/data:ro")
 			.containsEntry("io.rocketcri.appc.label.version", "1.0.0")
 			.containsKey("io.rocketcri.appc.image-id");
-		JsonNode config = ArchiveFixtures.JSON.readTree(details.configJson());
-		List<String> ports = new ArrayList<>();
-		config.path("config").path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+		JsonNode config = Json.MAPPER.readTree(details.configJson());
+		List<String> ports = new ArrayList<>(config.path("config").path("ExposedPorts").propertyNames());
 		assertThat(ports).containsExactly("8080/tcp", "9000/udp", "9001/udp");
-		assertThat(config.path("os").asText()).isEqualTo("linux");
+		assertThat(config.path("os").asString()).isEqualTo("linux");
 
 		Path layer = this.node.service().layerPaths(image).getFirst();
 		assertThat(layer.resolve("bin/app.sh")).hasContent("#!/bin/sh\nid -u");
