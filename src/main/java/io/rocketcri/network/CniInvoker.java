@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.rocketcri.config.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.rocketcri.config.Json;
 import io.rocketcri.engine.CommandRunner;
 import io.rocketcri.engine.CommandRunner.Command;
 import io.rocketcri.engine.CommandRunner.Result;

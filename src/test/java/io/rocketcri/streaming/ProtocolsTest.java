@@ -5,9 +5,9 @@ import java.util.OptionalInt;
 
 import io.netty.buffer.Unpooled;
 import io.rocketcri.config.Json;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,8 +13,8 @@ import io.rocketcri.config.Json;
 import io.rocketcri.image.ImageConfig;
 import io.rocketcri.image.content.Digests;
 import io.rocketcri.image.reference.ImageReference;
-import io.rocketcri.image.registry.Manifest;
 import io.rocketcri.image.registry.Descriptor;
+import io.rocketcri.image.registry.Manifest;
 import io.rocketcri.image.registry.MediaTypes;
 import tools.jackson.databind.JsonNode;
 
