@@ -292,17 +292,7 @@ public final class SchemaMigrations implements InitializingBean {
 		connection.setAutoCommit(false);
 		try (Statement s = connection.createStatement()) {
 			s.execute(script.sql()); // H2 runs a script of ';'-separated statements as one command list
-			try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + HISTORY
-					+ " (\"installed_rank\", \"version\", \"description\", \"type\", \"script\", \"checksum\", "
-					+ "\"installed_by\", \"execution_time\", \"success\") VALUES (?, ?, ?, 'SQL', ?, ?, USER(), ?, TRUE)")) {
-				insert.setInt(1, rank);
-				insert.setString(2, script.version().text());
-				insert.setString(3, script.description());
-				insert.setString(4, script.fileName());
-				insert.setInt(5, script.checksum());
-				insert.setInt(6, (int) ((System.nanoTime() - start) / 1_000_000));
-				insert.executeUpdate();
-			}
+			record(connection, script, rank, (int) ((System.nanoTime() - start) / 1_000_000), true);
 			connection.commit();
 		}
 		catch (SQLException ex) {
@@ -310,7 +300,12 @@ public final class SchemaMigrations implements InitializingBean {
 			connection.setAutoCommit(true);
 			// H2 commits DDL as it runs, so part of the script may be in: say so at the next start
 			// rather than run it again over what it left
-			recordFailure(connection, script, rank);
+			try {
+				record(connection, script, rank, 0, false);
+			}
+			catch (SQLException unrecorded) {
+				ex.addSuppressed(unrecorded);
+			}
 			throw new SQLException("applying db/migration/" + script.fileName() + ": " + ex.getMessage(),
 					ex.getSQLState(), ex.getErrorCode(), ex);
 		}
@@ -319,20 +314,20 @@ public final class SchemaMigrations implements InitializingBean {
 		}
 	}
 
-	private static void recordFailure(Connection connection, Script script, int rank) {
+	/** A row of the history table, as Flyway writes it for a versioned SQL migration. */
+	private static void record(Connection connection, Script script, int rank, int executionMs, boolean success)
+			throws SQLException {
 		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + HISTORY
 				+ " (\"installed_rank\", \"version\", \"description\", \"type\", \"script\", \"checksum\", "
-				+ "\"installed_by\", \"execution_time\", \"success\") VALUES (?, ?, ?, 'SQL', ?, ?, USER(), 0, FALSE)")) {
+				+ "\"installed_by\", \"execution_time\", \"success\") VALUES (?, ?, ?, 'SQL', ?, ?, USER(), ?, ?)")) {
 			insert.setInt(1, rank);
 			insert.setString(2, script.version().text());
 			insert.setString(3, script.description());
 			insert.setString(4, script.fileName());
 			insert.setInt(5, script.checksum());
+			insert.setInt(6, executionMs);
+			insert.setBoolean(7, success);
 			insert.executeUpdate();
-		}
-		catch (SQLException ex) {
-			log.warn("Could not record the failure of {} in flyway_schema_history: {}", script.fileName(),
-					ex.getMessage());
 		}
 	}
 
