@@ -44,13 +44,9 @@ public final class RegistryClient {
 		Objects.requireNonNull(config, "config");
 	}
 
-	/** As above, with the registries.conf asked anew for each pull. */
-	public RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig, HttpClient http) {
-		this(config, dockerConfig, http, Clock.systemUTC(), DEFAULT_TIMEOUT);
-	}
-
 	/**
-	 * As above, with the HttpClient built by {@link #newHttpClient()} when the first pull opens,
+	 * The runtime's: registries.conf asked anew for each pull, so that an edit applies without a
+	 * restart, and the HttpClient built by {@link #newHttpClient()} when the first pull opens,
 	 * not at start-up.
 	 */
 	public RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig) {
