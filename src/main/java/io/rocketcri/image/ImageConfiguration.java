@@ -16,6 +16,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.util.function.SingletonSupplier;
 
 /** Wires the image capability: registry client, content store, snapshots, store, puller. */
 @Configuration(proxyBeanMethods = false)
@@ -34,7 +35,8 @@ class ImageConfiguration {
 	@Bean
 	RegistryClient registryClient(RocketProperties properties) {
 		return new RegistryClient(new ReloadingRegistriesConfig(properties.image().registriesConfig()),
-				DockerConfigCredentials.load(properties.image().authFiles()));
+				DockerConfigCredentials.load(properties.image().authFiles()),
+				SingletonSupplier.of(RegistryClient::newHttpClient));
 	}
 
 	@Bean

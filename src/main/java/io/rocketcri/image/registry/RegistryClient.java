@@ -27,7 +27,7 @@ public final class RegistryClient {
 
 	private final DockerConfigCredentials dockerConfig;
 
-	/** Built on the first pull: java.net.http and TLS are some 500 classes a node that never pulls need not hold. */
+	/** Asked per pull; the runtime's is built on the first one (java.net.http and TLS are ~500 classes). */
 	private final Supplier<HttpClient> http;
 
 	private final Duration timeout;
@@ -46,12 +46,12 @@ public final class RegistryClient {
 
 	/**
 	 * The runtime's: registries.conf asked anew for each pull, so that an edit applies without a
-	 * restart, and the HttpClient built by {@link #newHttpClient()} when the first pull opens,
-	 * not at start-up.
+	 * restart, and the HttpClient asked for when a pull opens, so that it can be built on the
+	 * first pull rather than at start-up (a memoizing supplier of {@link #newHttpClient()}).
 	 */
-	public RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig) {
-		this(config, dockerConfig, new OnFirstUse<>(RegistryClient::newHttpClient), Clock.systemUTC(),
-				DEFAULT_TIMEOUT);
+	public RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig,
+			Supplier<HttpClient> http) {
+		this(config, dockerConfig, () -> withoutRedirects(http.get()), Clock.systemUTC(), DEFAULT_TIMEOUT);
 	}
 
 	RegistryClient(RegistriesConfig config, DockerConfigCredentials dockerConfig, HttpClient http, Clock clock,
@@ -61,7 +61,7 @@ public final class RegistryClient {
 
 	private RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig, HttpClient http,
 			Clock clock, Duration timeout) {
-		this(config, dockerConfig, withoutRedirects(Objects.requireNonNull(http, "http")), clock, timeout);
+		this(config, dockerConfig, constant(withoutRedirects(Objects.requireNonNull(http, "http"))), clock, timeout);
 	}
 
 	private RegistryClient(Supplier<RegistriesConfig> config, DockerConfigCredentials dockerConfig,
@@ -73,11 +73,15 @@ public final class RegistryClient {
 		this.tokens = new TokenCache(clock);
 	}
 
-	private static Supplier<HttpClient> withoutRedirects(HttpClient http) {
+	private static HttpClient withoutRedirects(HttpClient http) {
 		if (http.followRedirects() != HttpClient.Redirect.NEVER) {
 			throw new IllegalArgumentException("the registry client follows redirects itself, so that Authorization "
 					+ "never reaches another host; pass an HttpClient with Redirect.NEVER");
 		}
+		return http;
+	}
+
+	private static Supplier<HttpClient> constant(HttpClient http) {
 		return () -> http;
 	}
 
@@ -89,48 +93,20 @@ public final class RegistryClient {
 			.build();
 	}
 
-	/**
-	 * Opens a pull session for one reference: picks the endpoints (mirrors in order, then the
-	 * registry itself) from registries.conf. No network traffic yet.
-	 * @param credentials from the CRI request; {@link RegistryCredentials#NONE} to use config.json
-	 */
 	/** Where a pull of {@code ref} looks, in order (registries.conf mirrors first); see {@link RegistriesConfig#endpointsFor}. */
 	public java.util.List<Endpoint> endpointsFor(ImageReference ref) {
 		return config.get().endpointsFor(ref);
 	}
 
+	/**
+	 * Opens a pull session for one reference: picks the endpoints (mirrors in order, then the
+	 * registry itself) from registries.conf. No network traffic yet.
+	 * @param credentials from the CRI request; {@link RegistryCredentials#NONE} to use config.json
+	 */
 	public PullSession open(ImageReference ref, RegistryCredentials credentials) {
 		RegistriesConfig current = this.config.get();
 		return new RegistryPullSession(this.http.get(), this.timeout, this.tokens, this.dockerConfig, ref,
 				current.endpointsFor(ref), credentials, current.source());
-	}
-
-	/** A value computed once, by the first caller that needs it. */
-	private static final class OnFirstUse<T> implements Supplier<T> {
-
-		private final Supplier<T> factory;
-
-		private volatile T value;
-
-		OnFirstUse(Supplier<T> factory) {
-			this.factory = factory;
-		}
-
-		@Override
-		public T get() {
-			T current = this.value;
-			if (current == null) {
-				synchronized (this) {
-					current = this.value;
-					if (current == null) {
-						current = this.factory.get();
-						this.value = current;
-					}
-				}
-			}
-			return current;
-		}
-
 	}
 
 }
